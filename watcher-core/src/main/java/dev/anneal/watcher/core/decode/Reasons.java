@@ -1,0 +1,235 @@
+package dev.anneal.watcher.core.decode;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.anneal.watcher.rules.model.FieldValues;
+import dev.anneal.watcher.rules.model.RecordKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every rejection reason the decoder produces, in one place, so that the wording stays consistent
+ * (key lists sorted, values quoted the same way) and tests can assert exact texts.
+ */
+final class Reasons {
+
+    /** Longest key list printed in an "unrecognised record" reason before it is cut. */
+    static final int MAX_KEYS_SHOWN = 20;
+
+    private static final int MAX_VALUE_CHARS = 80;
+
+    static final String NOT_TICK_HEALTH = "not a tick_health line";
+    static final String WORLD_TELEMETRY = "world telemetry (K10) records are not evaluated by the watcher";
+    static final String EMPTY_DOCUMENT = "empty JSON document";
+
+    private Reasons() {
+    }
+
+    static String invalidJson(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        message = cutAt(message, " (start marker at");
+        message = cutAt(message, " at [Source");
+        message = cutAt(message, "\n");
+        message = message
+                .replace("Unexpected end-of-input: expected close marker for Object", "Unexpected end-of-input in object")
+                .replace("Unexpected end-of-input: expected close marker for Array", "Unexpected end-of-input in array")
+                .replace("Unexpected end-of-input in VALUE_STRING", "Unexpected end-of-input in string");
+        return "invalid JSON: " + message + location(e.getLocation());
+    }
+
+    static String trailingContent(JsonLocation location) {
+        return "invalid JSON: trailing content after the top-level value" + location(location);
+    }
+
+    static String notAnObject(Object value) {
+        return "not a JSON object (found " + typeName(value) + ")";
+    }
+
+    static String nonFinite(List<Object> path) {
+        String key = String.valueOf(path.get(0));
+        if (path.size() == 1) {
+            return "non-finite number for key " + key;
+        }
+        return "non-finite number for key " + key + " (at " + renderPath(path) + ")";
+    }
+
+    static String unrecognised(Collection<String> keys) {
+        return "unrecognised record: no known kind matches (keys: " + keyList(keys, MAX_KEYS_SHOWN) + ")";
+    }
+
+    static String unrecognisedStage(Object mode, Collection<String> keys) {
+        if (FieldValues.isMissing(mode)) {
+            return "unrecognised stage result: no mode \"bc\" or \"ppo\" and no PPO keys (keys: "
+                    + keyList(keys, MAX_KEYS_SHOWN) + ")";
+        }
+        return "unrecognised stage result: mode " + render(mode) + " is not \"bc\" or \"ppo\"";
+    }
+
+    static String stageNotAnObject(int index, Object value) {
+        return "rehearsal results[" + index + "] is not a JSON object (found " + typeName(value) + ")";
+    }
+
+    static String unknownEnvelopeKeys(Collection<String> keys) {
+        return "unknown envelope keys: " + keyList(keys, Integer.MAX_VALUE);
+    }
+
+    static String envelopeKind(Object kind) {
+        String valid = Arrays.stream(RecordKind.values()).map(RecordKind::id).collect(Collectors.joining(", "));
+        return "envelope kind " + render(kind) + " is not one of " + valid;
+    }
+
+    static String envelopeTs(Object ts) {
+        return "envelope ts " + render(ts) + " is not an ISO-8601 instant or epoch milliseconds";
+    }
+
+    static String envelopeRunId(Object runId) {
+        return "envelope run_id must be a non-blank string (found " + describeForType(runId) + ")";
+    }
+
+    static String envelopeSynthetic(Object synthetic) {
+        return "envelope synthetic must be a boolean (found " + typeName(synthetic) + ")";
+    }
+
+    static String envelopeData(Object data) {
+        return "envelope data must be an object or an array (found " + typeName(data) + ")";
+    }
+
+    static String lacksKeys(String subject, Collection<String> missing) {
+        return subject + " lacks " + (missing.size() == 1 ? "key " : "keys ") + keyList(missing, Integer.MAX_VALUE);
+    }
+
+    static String notANumber(String subject, String key, Object value) {
+        return subject + " value for key " + key + " is not a number (found " + typeName(value) + ")";
+    }
+
+    static String notABoolean(String subject, String key, Object value) {
+        return subject + " value for key " + key + " is not a boolean (found " + typeName(value) + ")";
+    }
+
+    static String isNull(String subject, List<String> keys, String nullWord) {
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort(null);
+        if (sorted.size() == 1) {
+            return subject + " value for key " + sorted.get(0) + " is " + nullWord;
+        }
+        return subject + " values for keys " + String.join(", ", sorted) + " are " + nullWord;
+    }
+
+    static String healthNotANumber(String key, String value) {
+        return "tick_health value for key " + key + " is not a number: " + quote(value);
+    }
+
+    static String lineTooLong(int maxBytes) {
+        return "line longer than " + maxBytes + " bytes";
+    }
+
+    static String documentTooLarge(long maxBytes) {
+        return "JSON document larger than " + maxBytes + " bytes; split it or use NDJSON";
+    }
+
+    /** The JSON type name of a normalised value, as used in "found ..." phrases. */
+    static String typeName(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value == FieldValues.NULL) {
+            return "null";
+        }
+        if (value instanceof String) {
+            return "string";
+        }
+        if (value instanceof Number) {
+            return "number";
+        }
+        if (value instanceof Boolean) {
+            return "boolean";
+        }
+        if (value instanceof List) {
+            return "array";
+        }
+        return "object";
+    }
+
+    /** A short rendering of a normalised value for a reason: strings quoted, containers by type. */
+    static String render(Object value) {
+        if (value instanceof String s) {
+            return quote(s);
+        }
+        if (value instanceof Double d) {
+            return PythonRepr.floatRepr(d);
+        }
+        if (value instanceof Boolean || value == FieldValues.NULL) {
+            return String.valueOf(value == FieldValues.NULL ? "null" : value);
+        }
+        return "(an " + typeName(value) + ")";
+    }
+
+    private static String describeForType(Object value) {
+        return value instanceof String s && s.isBlank() ? "a blank string" : typeName(value);
+    }
+
+    static String quote(String text) {
+        String shown = text.length() > MAX_VALUE_CHARS ? text.substring(0, MAX_VALUE_CHARS) + "…" : text;
+        StringBuilder out = new StringBuilder(shown.length() + 2).append('"');
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    static String keyList(Collection<String> keys, int max) {
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort(null);
+        if (sorted.size() <= max) {
+            return String.join(", ", sorted);
+        }
+        return String.join(", ", sorted.subList(0, max)) + ", … (" + (sorted.size() - max) + " more)";
+    }
+
+    private static String renderPath(List<Object> path) {
+        StringBuilder out = new StringBuilder();
+        for (Object element : path) {
+            if (element instanceof Integer index) {
+                out.append('[').append(index).append(']');
+            } else {
+                if (out.length() > 0) {
+                    out.append('.');
+                }
+                out.append(element);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String location(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    private static String cutAt(String text, String marker) {
+        int at = text.indexOf(marker);
+        return at >= 0 ? text.substring(0, at) : text;
+    }
+}

@@ -1,0 +1,476 @@
+package dev.anneal.watcher.rules.engine;
+
+import dev.anneal.watcher.rules.cel.CompiledExpr;
+import dev.anneal.watcher.rules.cel.ExprEvaluationException;
+import dev.anneal.watcher.rules.cel.Template;
+import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Evidence;
+import dev.anneal.watcher.rules.model.FieldValues;
+import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.SourcePosition;
+import dev.anneal.watcher.rules.model.TelemetryRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * The rule engine: feed it records (and, for absence rules, clock advances) and it returns alert
+ * transitions and recommendation changes. Pure and deterministic: no I/O, no wall clock, no
+ * logging; the same records in the same order give the same output, byte for byte once
+ * serialised. One engine is single-threaded; the daemon runs one per stream task.
+ *
+ * <p>Per record: the run's state is looked up; for each pack that selects the record's kind, its
+ * derived values are computed, then each rule: selector, baseline, windows, band and condition,
+ * lifecycle (for / keep_firing_for); then the promotion condition; finally the run's
+ * recommendation is recomputed and returned if it changed.
+ */
+public final class Engine {
+
+    private final RuleSet ruleSet;
+    private final EvalContext ctx;
+    private final Map<String, RunState> runs = new LinkedHashMap<>();
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(
+            Comparator.comparingLong(Deadline::at).thenComparing(Deadline::runId).thenComparingInt(Deadline::rule));
+    private final boolean hasAbsence;
+
+    private record Deadline(long at, String runId, int rule) {
+    }
+
+    public Engine(RuleSet ruleSet) {
+        this.ruleSet = ruleSet;
+        this.ctx = new EvalContext(ruleSet.params());
+        this.hasAbsence = ruleSet.rules().stream().anyMatch(CompiledRule::isAbsence);
+    }
+
+    public RuleSet ruleSet() {
+        return ruleSet;
+    }
+
+    /** Runs seen so far, in first-seen order. */
+    public Map<String, RunState> runs() {
+        return Collections.unmodifiableMap(runs);
+    }
+
+    /** Evaluates one accepted record (check {@link RuleSet#rejectReason} first). */
+    public Step process(TelemetryRecord record) {
+        RunState run = runs.computeIfAbsent(record.runId(), id -> new RunState(id, ruleSet));
+        StepBuilder out = new StepBuilder();
+        ctx.bind(record);
+        for (CompiledPack pack : ruleSet.packsFor(record.kind())) {
+            derive(pack, record, out);
+            for (CompiledRule rule : pack.rules()) {
+                if (rule.kinds().contains(record.kind())) {
+                    if (rule.isAbsence()) {
+                        observeForAbsence(run, rule, record, out);
+                    } else {
+                        evaluate(run, rule, record, out);
+                    }
+                }
+            }
+            CompiledPromotion promotion = pack.promotion();
+            if (promotion != null && promotion.kinds().contains(record.kind())) {
+                promote(run, promotion, record, out);
+            }
+        }
+        recommend(run, record.position(), record.eventTime(), record.synthetic(), out);
+        return out.build();
+    }
+
+    /**
+     * Advances the clock to {@code now} (event time in replay, wall-clock time in the daemon) and
+     * fires the absence rules whose silence has lasted long enough.
+     */
+    public Step advanceTime(long now) {
+        if (!hasAbsence || deadlines.isEmpty() || deadlines.peek().at() > now) {
+            return Step.EMPTY;
+        }
+        StepBuilder out = new StepBuilder();
+        while (!deadlines.isEmpty() && deadlines.peek().at() <= now) {
+            Deadline d = deadlines.poll();
+            RunState run = runs.get(d.runId());
+            CompiledRule rule = ruleSet.rules().get(d.rule());
+            RuleState st = run.rules[d.rule()];
+            if (st.state != AlertState.INACTIVE || !st.seen || st.lastSeen + rule.absent().millis() != d.at()) {
+                continue;
+            }
+            ctx.bindNone(run.runId);
+            st.alertId = alertId(rule, run.runId, st.lastSource);
+            st.startedAt = st.lastSource;
+            st.state = AlertState.FIRING;
+            st.lastValue = (now - st.lastSeen) / 1000.0;
+            st.lastThreshold = rule.absent().millis() / 1000.0;
+            st.reasons = reasons(rule, st);
+            out.alerts.add(event(rule, run, st, AlertState.FIRING, st.lastSource, now, false));
+            recommend(run, st.lastSource, now, false, out);
+        }
+        return out.build();
+    }
+
+    private void derive(CompiledPack pack, TelemetryRecord record, StepBuilder out) {
+        ctx.derived.clear();
+        for (Map.Entry<String, CompiledExpr> d : pack.derive()) {
+            try {
+                Object v = d.getValue().eval(ctx);
+                if (v != null) {
+                    ctx.derived.put(d.getKey(), v);
+                }
+            } catch (ExprEvaluationException e) {
+                out.errors.add(new RuleError("derive." + d.getKey(), record.position(), e.getMessage()));
+            }
+        }
+    }
+
+    private boolean selects(List<String> present, CompiledExpr where, String ruleId, TelemetryRecord record,
+                            StepBuilder out) {
+        for (String key : present) {
+            if (FieldValues.isMissing(record.field(key))) {
+                return false;
+            }
+        }
+        if (where == null) {
+            return true;
+        }
+        try {
+            return where.evalBool(ctx);
+        } catch (ExprEvaluationException e) {
+            out.errors.add(new RuleError(ruleId, record.position(), "select.where: " + e.getMessage()));
+            return false;
+        }
+    }
+
+    private void evaluate(RunState run, CompiledRule rule, TelemetryRecord record, StepBuilder out) {
+        if (!selects(rule.present(), rule.where(), rule.id(), record, out)) {
+            return;
+        }
+        RuleState st = run.rules[rule.index()];
+        long t = record.eventTime();
+        try {
+            Double base = null;
+            ctx.baseline = null;
+            if (rule.baseline() != null) {
+                base = rule.baseline().evalNumber(ctx);
+                if (base == null || base == 0.0 || !Double.isFinite(base)) {
+                    return; // no usable baseline: the rule does not apply to this record
+                }
+                ctx.baseline = base;
+            }
+            ctx.window.clear();
+            for (int i = 0; i < st.windows.length; i++) {
+                CompiledWindow w = rule.windows().get(i);
+                Double v = w.of().evalNumber(ctx);
+                if (v != null && Double.isFinite(v)) {
+                    st.windows[i].add(t, v);
+                }
+                ctx.window.put(w.name(), st.windows[i].aggregate(w.fn()));
+            }
+            boolean cond = true;
+            Double value = null;
+            Double threshold = null;
+            if (rule.bandOf() != null) {
+                Double v = rule.bandOf().evalNumber(ctx);
+                if (v == null) {
+                    return;
+                }
+                double scale = Math.abs(base);
+                Double lower = rule.bandBelow() == null ? null : base - scale * rule.bandBelow();
+                Double upper = rule.bandAbove() == null ? null : base + scale * rule.bandAbove();
+                value = v;
+                if (lower != null && v < lower) {
+                    threshold = lower;
+                } else if (upper != null && v > upper) {
+                    threshold = upper;
+                } else {
+                    cond = false;
+                    threshold = lower != null && (upper == null || Math.abs(v - lower) <= Math.abs(v - upper))
+                            ? lower : upper;
+                }
+            }
+            if (cond && rule.condition() != null) {
+                cond = rule.condition().evalBool(ctx);
+            }
+            if (rule.value() != null) {
+                value = rule.value().evalNumber(ctx);
+            }
+            if (rule.threshold() != null) {
+                threshold = rule.threshold().evalNumber(ctx);
+            }
+            lifecycle(run, rule, st, cond, value, threshold, record, out);
+        } catch (ExprEvaluationException e) {
+            out.errors.add(new RuleError(rule.id(), record.position(), e.getMessage()));
+        }
+    }
+
+    private void lifecycle(RunState run, CompiledRule rule, RuleState st, boolean cond, Double value,
+                           Double threshold, TelemetryRecord record, StepBuilder out) {
+        long t = record.eventTime();
+        SourcePosition pos = record.position();
+        boolean synthetic = record.synthetic();
+        switch (st.state) {
+            case INACTIVE:
+                if (!cond) {
+                    return;
+                }
+                st.alertId = alertId(rule, run.runId, pos);
+                st.startedAt = pos;
+                st.matchCount = 1;
+                st.pendingSince = t;
+                observeTrue(rule, st, value, threshold, pos, t);
+                if (forSatisfied(rule, st, t)) {
+                    st.state = AlertState.FIRING;
+                    out.alerts.add(event(rule, run, st, AlertState.FIRING, pos, t, synthetic));
+                } else {
+                    st.state = AlertState.PENDING;
+                    out.alerts.add(event(rule, run, st, AlertState.PENDING, pos, t, synthetic));
+                }
+                return;
+            case PENDING:
+                if (cond) {
+                    st.matchCount++;
+                    observeTrue(rule, st, value, threshold, pos, t);
+                    if (forSatisfied(rule, st, t)) {
+                        st.state = AlertState.FIRING;
+                        out.alerts.add(event(rule, run, st, AlertState.FIRING, pos, t, synthetic));
+                    }
+                } else {
+                    st.lastValue = value;
+                    st.lastThreshold = threshold;
+                    out.alerts.add(event(rule, run, st, AlertState.INACTIVE, pos, t, synthetic));
+                    st.clear();
+                }
+                return;
+            case FIRING:
+                if (cond) {
+                    observeTrue(rule, st, value, threshold, pos, t);
+                    return;
+                }
+                st.falseCount++;
+                Extent keep = rule.keepFiringFor();
+                boolean expired = keep == null
+                        || (keep.isRecords() ? st.falseCount > keep.records() : t - st.lastTrueTime >= keep.millis());
+                if (expired) {
+                    st.lastValue = value;
+                    st.lastThreshold = threshold;
+                    out.alerts.add(event(rule, run, st, AlertState.RESOLVED, pos, t, synthetic));
+                    st.clear();
+                }
+                return;
+            default:
+                throw new IllegalStateException("rule state " + st.state + " is never stored");
+        }
+    }
+
+    private void observeTrue(CompiledRule rule, RuleState st, Double value, Double threshold, SourcePosition pos,
+                             long t) {
+        st.lastTrueTime = t;
+        st.falseCount = 0;
+        st.lastValue = value;
+        st.lastThreshold = threshold;
+        st.lastSource = pos;
+        st.reasons = reasons(rule, st);
+    }
+
+    private static boolean forSatisfied(CompiledRule rule, RuleState st, long t) {
+        Extent f = rule.forExtent();
+        if (f == null) {
+            return true;
+        }
+        return f.isRecords() ? st.matchCount >= f.records() : t - st.pendingSince >= f.millis();
+    }
+
+    private void observeForAbsence(RunState run, CompiledRule rule, TelemetryRecord record, StepBuilder out) {
+        if (!selects(rule.present(), rule.where(), rule.id(), record, out)) {
+            return;
+        }
+        RuleState st = run.rules[rule.index()];
+        if (st.state == AlertState.FIRING) {
+            st.lastValue = (record.eventTime() - st.lastSeen) / 1000.0;
+            out.alerts.add(event(rule, run, st, AlertState.RESOLVED, record.position(), record.eventTime(),
+                    record.synthetic()));
+            st.clear();
+        }
+        st.lastSource = record.position();
+        if (record.hasTimestamp()) {
+            st.seen = true;
+            st.lastSeen = record.eventTime();
+            deadlines.add(new Deadline(st.lastSeen + rule.absent().millis(), run.runId, rule.index()));
+        }
+    }
+
+    private void promote(RunState run, CompiledPromotion p, TelemetryRecord record, StepBuilder out) {
+        String id = "promotion." + p.pack();
+        if (!selects(p.present(), p.where(), id, record, out)) {
+            return;
+        }
+        try {
+            if (p.condition().evalBool(ctx)) {
+                run.promotionStreak[p.index()]++;
+                run.promotionReasons[p.index()] = p.reason() == null
+                        ? List.of(p.pack() + ": promotion condition held on " + run.promotionStreak[p.index()]
+                        + " consecutive record(s) (needs " + p.consecutive() + ")")
+                        : p.reason().renderList(ctx);
+            } else {
+                run.promotionStreak[p.index()] = 0;
+                run.promotionReasons[p.index()] = List.of();
+            }
+        } catch (ExprEvaluationException e) {
+            out.errors.add(new RuleError(id, record.position(), e.getMessage()));
+        }
+    }
+
+    private void recommend(RunState run, SourcePosition source, long t, boolean synthetic, StepBuilder out) {
+        Action current = null;
+        List<Evidence> evidence = new ArrayList<>();
+        for (CompiledRule rule : ruleSet.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (st.state == AlertState.FIRING) {
+                evidence.add(evidence(rule, st));
+                current = current == null ? rule.action() : Action.max(current, rule.action());
+            }
+        }
+        evidence.sort(Comparator.comparing(Evidence::action).reversed());
+        if (current != null && current.latches() && (run.latched == null || current.compareTo(run.latched) >= 0)) {
+            run.latched = current;
+            run.latchedEvidence = evidence.stream().filter(e -> e.action().latches()).toList();
+        }
+        Action action;
+        List<Evidence> shown;
+        boolean latched;
+        List<String> reasons = new ArrayList<>();
+        if (run.latched != null && (current == null || run.latched.compareTo(current) > 0)) {
+            action = run.latched;
+            latched = true;
+            shown = new ArrayList<>(run.latchedEvidence);
+            for (Evidence e : evidence) {
+                if (shown.stream().noneMatch(s -> s.alertId().equals(e.alertId()))) {
+                    shown.add(e);
+                }
+            }
+        } else if (current != null) {
+            action = current;
+            latched = false;
+            shown = evidence;
+        } else {
+            shown = List.of();
+            latched = false;
+            action = promotionHolds(run) ? Action.PROMOTE : Action.PASS;
+            if (action == Action.PROMOTE) {
+                for (List<String> r : run.promotionReasons) {
+                    reasons.addAll(r);
+                }
+            }
+        }
+        for (Evidence e : shown) {
+            reasons.addAll(e.reasons());
+        }
+        StringBuilder key = new StringBuilder(action.name()).append(latched ? "!" : "");
+        for (Evidence e : shown) {
+            key.append('|').append(e.alertId());
+        }
+        String k = key.toString();
+        if (k.equals(run.lastKey)) {
+            return;
+        }
+        run.lastKey = k;
+        run.last = new Recommendation(run.runId, action, reasons, shown, latched, source, t, synthetic,
+                ruleSet.digest());
+        out.recommendations.add(run.last);
+    }
+
+    private boolean promotionHolds(RunState run) {
+        boolean any = false;
+        for (CompiledPack pack : ruleSet.packs()) {
+            CompiledPromotion p = pack.promotion();
+            if (p != null) {
+                any = true;
+                if (run.promotionStreak[p.index()] < p.consecutive()) {
+                    return false;
+                }
+            }
+        }
+        return any;
+    }
+
+    private Evidence evidence(CompiledRule rule, RuleState st) {
+        return new Evidence(rule.id(), st.alertId, rule.action(), rule.severity(), st.lastValue, st.lastThreshold,
+                st.startedAt, st.lastSource == null ? st.startedAt : st.lastSource, st.reasons);
+    }
+
+    private List<String> reasons(CompiledRule rule, RuleState st) {
+        alertVars(st);
+        if (rule.reason() == null) {
+            return List.of(defaultReason(rule, st));
+        }
+        return rule.reason().renderList(ctx);
+    }
+
+    private static String defaultReason(CompiledRule rule, RuleState st) {
+        StringBuilder sb = new StringBuilder(rule.id());
+        if (st.lastValue != null) {
+            sb.append(": ").append(Template.formatNumber(st.lastValue));
+            if (st.lastThreshold != null) {
+                sb.append(" vs ").append(Template.formatNumber(st.lastThreshold));
+            }
+        }
+        return sb.toString();
+    }
+
+    private void alertVars(RuleState st) {
+        ctx.alert.clear();
+        ctx.alert.put("value", st.lastValue == null ? FieldValues.NULL : st.lastValue);
+        ctx.alert.put("threshold", st.lastThreshold == null ? FieldValues.NULL : st.lastThreshold);
+    }
+
+    private AlertEvent event(CompiledRule rule, RunState run, RuleState st, AlertState state, SourcePosition source,
+                             long t, boolean synthetic) {
+        alertVars(st);
+        Map<String, String> labels = new TreeMap<>(rule.labels());
+        labels.put("alertname", rule.id());
+        labels.put("run_id", run.runId);
+        labels.put("severity", rule.severity().id());
+        labels.put("action", rule.action().name());
+        labels.put("pack", rule.pack());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(ctx)));
+        return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
+                st.lastThreshold, st.startedAt, source, t, labels, annotations, synthetic, ruleSet.digest());
+    }
+
+    /** The deterministic alert id: a digest of rule id, run id and the start position. */
+    static String alertId(CompiledRule rule, String runId, SourcePosition startedAt) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(rule.id().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(runId.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(startedAt.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    private static final class StepBuilder {
+        final List<AlertEvent> alerts = new ArrayList<>();
+        final List<Recommendation> recommendations = new ArrayList<>();
+        final List<RuleError> errors = new ArrayList<>();
+
+        Step build() {
+            if (alerts.isEmpty() && recommendations.isEmpty() && errors.isEmpty()) {
+                return Step.EMPTY;
+            }
+            return new Step(alerts, recommendations, errors);
+        }
+    }
+}

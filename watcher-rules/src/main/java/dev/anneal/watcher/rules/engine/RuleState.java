@@ -1,0 +1,58 @@
+package dev.anneal.watcher.rules.engine;
+
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.SourcePosition;
+import java.util.List;
+
+/**
+ * Mutable lifecycle state of one (rule, run): where the alert is in inactive -> pending ->
+ * firing, the counters {@code for} and {@code keep_firing_for} need, the rule's windows and, for
+ * absence rules, when a matching record was last seen. Owned by one {@link RunState}; never
+ * shared between threads.
+ */
+public final class RuleState {
+
+    final String fingerprint;
+    AlertState state = AlertState.INACTIVE;
+    String alertId;
+    SourcePosition startedAt;
+    SourcePosition lastSource;
+    int matchCount;
+    long pendingSince;
+    long lastTrueTime;
+    int falseCount;
+    Double lastValue;
+    Double lastThreshold;
+    List<String> reasons = List.of();
+    final WindowBuffer[] windows;
+    boolean seen;
+    long lastSeen;
+
+    RuleState(CompiledRule rule) {
+        this.fingerprint = rule.fingerprint();
+        this.windows = new WindowBuffer[rule.windows().size()];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = new WindowBuffer(rule.windows().get(i).extent());
+        }
+    }
+
+    public AlertState state() {
+        return state;
+    }
+
+    public String alertId() {
+        return alertId;
+    }
+
+    public SourcePosition startedAt() {
+        return startedAt;
+    }
+
+    void clear() {
+        state = AlertState.INACTIVE;
+        alertId = null;
+        startedAt = null;
+        matchCount = 0;
+        falseCount = 0;
+    }
+}
