@@ -28,7 +28,8 @@ import java.util.Set;
  * {@code has(record.x)}), {@code record} (all fields as a map, for dotted or unlisted keys),
  * {@code kind}, {@code run_id}, {@code params} (the resolved parameters), {@code window} (the
  * rule's rolling windows), {@code baseline} (the rule's baseline), {@code alert} (templates only) and the pack's
- * derived names. CEL's math ({@code math.abs}, {@code math.greatest}, ...) and strings
+ * derived names. CEL's math ({@code math.abs}, {@code math.greatest}, ...), strings and lists
+ * ({@code flatten()}, ...)
  * extensions are enabled.
  */
 public final class ExprEnvironment {
@@ -60,7 +61,7 @@ public final class ExprEnvironment {
         this.boolCompiler = builder(vars).setResultType(SimpleType.BOOL).build();
         this.dynCompiler = builder(vars).build();
         this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
-                .addLibraries(CelExtensions.math(OPTIONS), CelExtensions.strings())
+                .addLibraries(CelExtensions.math(OPTIONS), CelExtensions.strings(), CelExtensions.lists())
                 .build();
     }
 
@@ -68,7 +69,7 @@ public final class ExprEnvironment {
         CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addLibraries(CelExtensions.math(OPTIONS), CelExtensions.strings());
+                .addLibraries(CelExtensions.math(OPTIONS), CelExtensions.strings(), CelExtensions.lists());
         for (String v : vars) {
             b.addVar(v, SimpleType.DYN);
         }

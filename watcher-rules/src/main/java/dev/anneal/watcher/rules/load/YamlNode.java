@@ -16,7 +16,7 @@ import java.util.Map;
  * model drops locations, and rule-file errors must name the line, so the loader walks the token
  * stream itself. Duplicate keys are rejected by the parser.
  */
-sealed interface YamlNode {
+public sealed interface YamlNode {
 
     Loc loc();
 
