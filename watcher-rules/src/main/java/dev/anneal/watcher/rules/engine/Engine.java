@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * serialised. One engine is single-threaded; the daemon runs one per stream task.
  *
  * <p>Per record: the run's state is looked up; for each pack that selects the record's kind, its
- * derived values are computed, then each rule: selector, baseline, windows, band and condition,
+ * derived values are made available (computed on first use), then each rule: selector, baseline, windows, band and condition,
  * lifecycle (for / keep_firing_for); then the promotion condition; finally the run's
  * recommendation is recomputed and returned if it changed.
  */
@@ -68,7 +68,7 @@ public final class Engine {
         StepBuilder out = new StepBuilder();
         ctx.bind(record);
         for (CompiledPack pack : ruleSet.packsFor(record.kind())) {
-            derive(pack, record, out);
+            ctx.bindPack(pack.derivations(), out.errors);
             for (CompiledRule rule : pack.rules()) {
                 if (rule.kinds().contains(record.kind())) {
                     if (rule.isAbsence()) {
@@ -115,20 +115,6 @@ public final class Engine {
             recommend(run, st.lastSource, now, false, out);
         }
         return out.build();
-    }
-
-    private void derive(CompiledPack pack, TelemetryRecord record, StepBuilder out) {
-        ctx.derived.clear();
-        for (Map.Entry<String, CompiledExpr> d : pack.derive()) {
-            try {
-                Object v = d.getValue().eval(ctx);
-                if (v != null) {
-                    ctx.derived.put(d.getKey(), v);
-                }
-            } catch (ExprEvaluationException e) {
-                out.errors.add(new RuleError("derive." + d.getKey(), record.position(), e.getMessage()));
-            }
-        }
     }
 
     private boolean selects(List<String> present, CompiledExpr where, String ruleId, TelemetryRecord record,

@@ -135,7 +135,7 @@ public final class RuleSetCompiler {
             derivedNames.add(d.name());
         }
         ExprEnvironment env = new ExprEnvironment(derivedNames);
-        List<Map.Entry<String, CompiledExpr>> derive = new ArrayList<>();
+        Map<String, CompiledExpr> derive = new LinkedHashMap<>();
         for (DeriveSpec d : pack.derive()) {
             if (!checkParams(d.expr(), "derive." + d.name()).isEmpty()) {
                 problems.add(d.expr().loc() + ": derive." + d.name()
@@ -143,7 +143,7 @@ public final class RuleSetCompiler {
             }
             CompiledExpr e = compile(env, d.expr(), "derive." + d.name(), false);
             if (e != null) {
-                derive.add(Map.entry(d.name(), e));
+                derive.put(d.name(), e);
             }
         }
         List<CompiledRule> rules = new ArrayList<>();
