@@ -57,7 +57,12 @@ final class LineReader {
         while (true) {
             for (int i = scan; i < limit; i++) {
                 if (buf[i] == '\n') {
-                    setLine(pos, i, false);
+                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                    if (end - pos > maxLineBytes) {
+                        setLine(pos, pos + maxLineBytes, true);
+                    } else {
+                        setLine(pos, i, false);
+                    }
                     pos = i + 1;
                     return true;
                 }

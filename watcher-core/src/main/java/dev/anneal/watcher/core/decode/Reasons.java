@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,13 @@ final class Reasons {
 
     private static final int MAX_VALUE_CHARS = 80;
 
+    /** Jackson's pointer to where an unclosed object or array started, which names no useful source. */
+    private static final Pattern SOURCE_REFERENCE = Pattern.compile("\\s*\\([^()]*\\[Source:.*$", Pattern.DOTALL);
+
+    /** Jackson's long list of what a value may be; "a JSON value" says the same to a person. */
+    private static final Pattern VALUE_LIST =
+            Pattern.compile("(?:expecting|expected a valid value) \\(JSON String, Number.*\\)$");
+
     static final String NOT_TICK_HEALTH = "not a tick_health line";
     static final String WORLD_TELEMETRY = "world telemetry (K10) records are not evaluated by the watcher";
     static final String EMPTY_DOCUMENT = "empty JSON document";
@@ -33,13 +41,14 @@ final class Reasons {
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
         }
-        message = cutAt(message, " (start marker at");
+        message = SOURCE_REFERENCE.matcher(message).replaceFirst("");
         message = cutAt(message, " at [Source");
         message = cutAt(message, "\n");
         message = message
                 .replace("Unexpected end-of-input: expected close marker for Object", "Unexpected end-of-input in object")
                 .replace("Unexpected end-of-input: expected close marker for Array", "Unexpected end-of-input in array")
                 .replace("Unexpected end-of-input in VALUE_STRING", "Unexpected end-of-input in string");
+        message = VALUE_LIST.matcher(message).replaceFirst("expecting a JSON value");
         return "invalid JSON: " + message + location(e.getLocation());
     }
 
@@ -60,6 +69,9 @@ final class Reasons {
     }
 
     static String unrecognised(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return "unrecognised record: no known kind matches (no keys)";
+        }
         return "unrecognised record: no known kind matches (keys: " + keyList(keys, MAX_KEYS_SHOWN) + ")";
     }
 

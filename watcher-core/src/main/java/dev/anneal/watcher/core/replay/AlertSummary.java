@@ -1,0 +1,35 @@
+package dev.anneal.watcher.core.replay;
+
+import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Severity;
+import dev.anneal.watcher.rules.model.SourcePosition;
+
+/**
+ * One alert of a run over a whole replay: its last state and the most telling value seen.
+ *
+ * @param id        deterministic alert id
+ * @param rule      rule id
+ * @param state     last state reached (pending, firing, resolved or inactive)
+ * @param fired     whether it ever reached firing
+ * @param severity  severity
+ * @param action    action
+ * @param value     value at its last transition
+ * @param threshold threshold at its last transition
+ * @param startedAt where it started
+ * @param lastSource where its last transition happened
+ * @param summary   rendered summary annotation at its last transition (empty when none)
+ */
+public record AlertSummary(
+        String id,
+        String rule,
+        AlertState state,
+        boolean fired,
+        Severity severity,
+        Action action,
+        Double value,
+        Double threshold,
+        SourcePosition startedAt,
+        SourcePosition lastSource,
+        String summary) {
+}

@@ -1,0 +1,189 @@
+package dev.anneal.watcher.core.replay;
+
+import dev.anneal.watcher.core.decode.DecodeResult;
+import dev.anneal.watcher.core.decode.Ordinal;
+import dev.anneal.watcher.core.decode.Rejection;
+import dev.anneal.watcher.core.decode.TelemetryDecoder;
+import dev.anneal.watcher.rules.engine.CompiledPack;
+import dev.anneal.watcher.rules.engine.Engine;
+import dev.anneal.watcher.rules.engine.RuleError;
+import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.Step;
+import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.TelemetryRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Replays recorded telemetry through the rule engine. This class is the replay's whole data flow,
+ * in order:
+ *
+ * <ol>
+ *   <li><b>consume</b>: {@link #replay} reads one input stream;</li>
+ *   <li><b>decode</b>: {@link TelemetryDecoder} turns bytes into records or rejections;</li>
+ *   <li><b>validate</b>: {@link RuleSet#rejectReason} rejects records lacking what the packs require;</li>
+ *   <li><b>evaluate</b> and <b>alert state</b>: {@link Engine#advanceTime} (absence rules, on
+ *       event time) then {@link Engine#process};</li>
+ *   <li><b>decide</b>: the engine's recommendation changes, tallied into run verdicts here;</li>
+ *   <li><b>publish</b>: every alert, recommendation and rejection goes to the {@link ReplayListener}
+ *       as it happens; {@link #finish} returns the summary.</li>
+ * </ol>
+ *
+ * Single-threaded; one instance per replay. Nothing here reads the wall clock.
+ */
+public final class Replay {
+
+    private final RuleSet rules;
+    private final ReplayOptions options;
+    private final ReplayListener listener;
+    private final Engine engine;
+    private final TelemetryDecoder decoder = new TelemetryDecoder();
+    private final Ordinal ordinal = new Ordinal();
+    private final Map<String, RunTally> runs = new TreeMap<>();
+    private final List<Rejection> rejections = new ArrayList<>();
+    private final Map<String, RuleErrorSummary> ruleErrors = new TreeMap<>();
+    private long accepted;
+
+    public Replay(RuleSet rules, ReplayOptions options, ReplayListener listener) {
+        this.rules = rules;
+        this.options = options;
+        this.listener = listener;
+        this.engine = new Engine(rules);
+    }
+
+    /**
+     * Replays one input.
+     *
+     * @param sourceName   the input's name in positions ({@code file:line})
+     * @param in           the bytes
+     * @param defaultRunId run id for records without an envelope {@code run_id} when no
+     *                     {@code --run-id} override is set
+     * @throws StrictRejectionException under {@code --strict}, at the first rejected record
+     */
+    public void replay(String sourceName, InputStream in, String defaultRunId)
+            throws IOException, StrictRejectionException {
+        StrictRejectionException[] strictFailure = new StrictRejectionException[1];
+        decoder.decode(sourceName, in, options.decode(), defaultRunId, ordinal, result -> {
+            if (strictFailure[0] != null) {
+                return;
+            }
+            try {
+                accept(result);
+            } catch (StrictRejectionException e) {
+                strictFailure[0] = e;
+            }
+        });
+        if (strictFailure[0] != null) {
+            throw strictFailure[0];
+        }
+    }
+
+    private void accept(DecodeResult result) throws StrictRejectionException {
+        if (result instanceof DecodeResult.Rejected r) {
+            reject(r.rejection());
+            return;
+        }
+        TelemetryRecord record = ((DecodeResult.Decoded) result).record();
+        Optional<String> reason = rules.rejectReason(record);
+        if (reason.isPresent()) {
+            reject(new Rejection(record.position(), reason.get(), RawText.of(record)));
+            return;
+        }
+        accepted++;
+        if (record.hasTimestamp()) {
+            publish(engine.advanceTime(record.eventTime()));
+        }
+        publish(engine.process(record));
+    }
+
+    private void reject(Rejection rejection) throws StrictRejectionException {
+        rejections.add(rejection);
+        listener.rejected(rejection);
+        if (options.strict()) {
+            throw new StrictRejectionException(rejection);
+        }
+    }
+
+    private void publish(Step step) {
+        if (step.isEmpty()) {
+            return;
+        }
+        for (AlertEvent alert : step.alerts()) {
+            runs.computeIfAbsent(alert.runId(), RunTally::new).alert(alert);
+            listener.alert(alert);
+        }
+        for (Recommendation rec : step.recommendations()) {
+            runs.computeIfAbsent(rec.runId(), RunTally::new).recommend(rec);
+            listener.recommendation(rec);
+        }
+        for (RuleError e : step.errors()) {
+            ruleErrors.merge(e.rule(), new RuleErrorSummary(e.rule(), 1, e.position(), e.message()),
+                    (a, b) -> new RuleErrorSummary(a.rule(), a.count() + 1, a.firstPosition(), a.firstMessage()));
+        }
+    }
+
+    /** Ends the replay and returns its summary. */
+    public ReplayResult finish() {
+        List<RunSummary> summaries = new ArrayList<>();
+        Action overall = null;
+        for (RunTally t : runs.values()) {
+            RunSummary s = t.summary();
+            summaries.add(s);
+            overall = overall == null ? s.decision() : Action.max(overall, s.decision());
+        }
+        List<String> packs = rules.packs().stream().map(CompiledPack::name).toList();
+        return new ReplayResult(overall == null ? Action.PASS : overall, summaries,
+                new RecordCounts(accepted + rejections.size(), accepted, rejections.size()), rejections,
+                new ArrayList<>(ruleErrors.values()), rules.digest(), packs, rules.params());
+    }
+
+    /** Per-run tally: the verdict-setting recommendation, the last one and the alerts. */
+    private static final class RunTally {
+        final String runId;
+        Recommendation highest;
+        Recommendation last;
+        final Map<String, AlertSummary> alerts = new LinkedHashMap<>();
+
+        RunTally(String runId) {
+            this.runId = runId;
+        }
+
+        void recommend(Recommendation r) {
+            last = r;
+            if (highest == null || verdictRank(r.action()) > verdictRank(highest.action())) {
+                highest = r;
+            }
+        }
+
+        void alert(AlertEvent a) {
+            AlertSummary prev = alerts.get(a.id());
+            boolean fired = a.state() == AlertState.FIRING || (prev != null && prev.fired());
+            alerts.put(a.id(), new AlertSummary(a.id(), a.rule(), a.state(), fired, a.severity(), a.action(),
+                    a.value(), a.threshold(), a.startedAt(), a.source(),
+                    a.annotations().getOrDefault("summary", "")));
+        }
+
+        /**
+         * Alert actions reached anywhere outrank the final state; between PASS and PROMOTE the
+         * latest wins, so a run that became ready at the end is PROMOTE.
+         */
+        private static int verdictRank(Action a) {
+            return a.isAlertAction() ? a.ordinal() : -1;
+        }
+
+        RunSummary summary() {
+            Recommendation decidedBy = highest.action().isAlertAction() ? highest : last;
+            return new RunSummary(runId, decidedBy.action(), decidedBy.reasons(), decidedBy, last,
+                    new ArrayList<>(alerts.values()));
+        }
+    }
+}

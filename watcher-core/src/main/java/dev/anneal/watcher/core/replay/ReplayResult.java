@@ -1,0 +1,38 @@
+package dev.anneal.watcher.core.replay;
+
+import dev.anneal.watcher.core.decode.Rejection;
+import dev.anneal.watcher.rules.model.Action;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a replay concluded, deterministic for a given input and rule set.
+ *
+ * @param decision      overall verdict: the highest run verdict on the ladder
+ *                      PROMOTE &lt; PASS &lt; HOLD &lt; FREEZE &lt; ROLLBACK (PASS when there are no runs)
+ * @param runs          per-run outcomes, sorted by run id
+ * @param counts        records read / accepted / rejected
+ * @param rejections    every rejected record with its reason, in input order
+ * @param ruleErrors    rule evaluation errors per rule, sorted by rule id
+ * @param ruleSetDigest the digest of the rules used
+ * @param packs         the pack names used, in order
+ * @param params        the resolved parameters (none-valued ones omitted)
+ */
+public record ReplayResult(
+        Action decision,
+        List<RunSummary> runs,
+        RecordCounts counts,
+        List<Rejection> rejections,
+        List<RuleErrorSummary> ruleErrors,
+        String ruleSetDigest,
+        List<String> packs,
+        Map<String, Double> params) {
+
+    public ReplayResult {
+        runs = List.copyOf(runs);
+        rejections = List.copyOf(rejections);
+        ruleErrors = List.copyOf(ruleErrors);
+        packs = List.copyOf(packs);
+        params = Map.copyOf(params);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.anneal.watcher.core.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anneal.watcher.rules.model.SourcePosition;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The small public value types: InputFormat, Rejection, DecodeOptions, Ordinal, DecodeResult. */
+class ValueTypesTest {
+
+    @ParameterizedTest
+    @CsvSource({"auto, AUTO", "ndjson, NDJSON", "json, JSON", "health, HEALTH"})
+    void cliNamesParse(String name, InputFormat format) {
+        assertThat(InputFormat.fromCliName(name)).isEqualTo(format);
+        assertThat(format.cliName()).isEqualTo(name);
+        assertThat(format).hasToString(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xml", "NDJSON", " json", ""})
+    void unknownCliNameListsTheValidOnes(String name) {
+        assertThatThrownBy(() -> InputFormat.fromCliName(name))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown input format \"" + name + "\"; valid formats are: auto, ndjson, json, health");
+    }
+
+    @Test
+    void nullCliNameIsRejected() {
+        assertThatThrownBy(() -> InputFormat.fromCliName(null))
+                .hasMessage("unknown input format null; valid formats are: auto, ndjson, json, health");
+    }
+
+    @Test
+    void rejectionRawIsTruncatedTo64KiCharacters() {
+        SourcePosition position = SourcePosition.line("f", 1);
+        String huge = "x".repeat(Rejection.MAX_RAW_CHARS + 10);
+        String splitPair = "y".repeat(Rejection.MAX_RAW_CHARS - 1) + "\uD83D\uDE00";
+
+        assertThat(new Rejection(position, "r", huge).raw()).hasSize(Rejection.MAX_RAW_CHARS);
+        assertThat(new Rejection(position, "r", splitPair).raw()).hasSize(Rejection.MAX_RAW_CHARS - 1);
+        assertThat(new Rejection(position, "r", "").raw()).isEmpty();
+        assertThat(new Rejection(position, "bad", "x")).hasToString("f:1: bad");
+    }
+
+    @Test
+    void rejectionRequiresItsParts() {
+        SourcePosition position = SourcePosition.line("f", 1);
+
+        assertThatThrownBy(() -> new Rejection(position, "r", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Rejection(null, "r", "x")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Rejection(position, " ", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void decodeOptionsRejectABlankRunIdOverride() {
+        assertThatThrownBy(() -> new DecodeOptions(InputFormat.AUTO, Optional.of(" ")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(DecodeOptions.defaults()).isEqualTo(new DecodeOptions(InputFormat.AUTO, Optional.empty()));
+        assertThat(DecodeOptions.of(InputFormat.JSON).format()).isEqualTo(InputFormat.JSON);
+    }
+
+    @Test
+    void ordinalStartsAtZeroAndRefusesNegativeStarts() {
+        Ordinal ordinal = new Ordinal();
+
+        assertThat(ordinal.next()).isZero();
+        assertThatThrownBy(() -> new Ordinal(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void decodeResultExposesThePositionOfEitherOutcome() {
+        SourcePosition position = SourcePosition.line("f", 3).element(1);
+        DecodeResult rejected = new DecodeResult.Rejected(new Rejection(position, "r", "x"));
+
+        assertThat(rejected.position()).isEqualTo(position);
+    }
+}
