@@ -1,0 +1,102 @@
+package dev.anneal.watcher.app.cli;
+
+import dev.anneal.watcher.core.decode.Rejection;
+import dev.anneal.watcher.core.replay.StrictRejectionException;
+import dev.anneal.watcher.rules.load.RuleLoadException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import picocli.CommandLine;
+
+/**
+ * The one place where failures become exit codes and messages on stderr. Commands throw; this
+ * class classifies:
+ *
+ * <ul>
+ *   <li>a command-line parse error: {@link ExitCodes#USAGE}, with the message and a pointer to help;</li>
+ *   <li>{@link CommandFailure}: its own code and message;</li>
+ *   <li>{@link RuleLoadException}: {@link ExitCodes#CONFIG}, each problem on its own line;</li>
+ *   <li>{@link StrictRejectionException}: {@link ExitCodes#DATA_ERROR}, naming the record and why;</li>
+ *   <li>{@link IOException} (also wrapped in {@link UncheckedIOException}): {@link ExitCodes#IO_ERROR};</li>
+ *   <li>anything else is a bug: {@link ExitCodes#SOFTWARE} with the stack trace.</li>
+ * </ul>
+ */
+final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+
+    /** How much of a rejected record's text a strict failure shows. */
+    static final int RAW_EXCERPT_CHARS = 200;
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("watcher: " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        int code = report(ex, err);
+        err.flush();
+        return code;
+    }
+
+    private static int report(Exception ex, PrintWriter err) {
+        if (ex instanceof CommandFailure f) {
+            err.println("watcher: " + f.getMessage());
+            return f.exitCode();
+        }
+        if (ex instanceof RuleLoadException e) {
+            e.problems().forEach(err::println);
+            err.println("watcher: invalid rules (" + e.problems().size()
+                    + (e.problems().size() == 1 ? " problem)" : " problems)"));
+            return ExitCodes.CONFIG;
+        }
+        if (ex instanceof StrictRejectionException e) {
+            Rejection r = e.rejection();
+            err.println("watcher: --strict: rejected record at " + r.position() + ": " + r.reason());
+            if (!r.raw().isBlank()) {
+                err.println("  record: " + excerpt(r.raw()));
+            }
+            return ExitCodes.DATA_ERROR;
+        }
+        IOException io = ex instanceof IOException e ? e
+                : ex instanceof UncheckedIOException u ? u.getCause() : null;
+        if (io != null) {
+            err.println("watcher: I/O error: " + describe(io));
+            return ExitCodes.IO_ERROR;
+        }
+        err.println("watcher: internal error (a bug; please report it with this trace):");
+        ex.printStackTrace(err);
+        return ExitCodes.SOFTWARE;
+    }
+
+    /**
+     * A readable message for an I/O failure. {@link FileSystemException}s carry only the path as
+     * their message, so the kind of failure is spelled out here.
+     */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException fs) {
+            String what = fs.getReason() != null ? fs.getReason()
+                    : fs instanceof NoSuchFileException ? "no such file or directory"
+                    : fs instanceof AccessDeniedException ? "permission denied"
+                    : fs instanceof NotDirectoryException ? "not a directory"
+                    : fs.getClass().getSimpleName();
+            return fs.getFile() + ": " + what;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String excerpt(String raw) {
+        String oneLine = raw.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= RAW_EXCERPT_CHARS ? oneLine : oneLine.substring(0, RAW_EXCERPT_CHARS) + "...";
+    }
+}

@@ -1,0 +1,56 @@
+package dev.anneal.watcher.app.cli;
+
+import dev.anneal.watcher.rules.model.Action;
+
+/**
+ * Every exit code {@code watcher} returns. Public API: CI jobs and scripts branch on these, so a
+ * code is never renamed or reused for another meaning.
+ *
+ * <p>0 to 3 are decisions, returned only by {@code replay --exit-on-failure} (without that flag a
+ * completed replay exits 0 whatever it decided); they are {@link Action#exitCode()}. 64 and up are
+ * failures, taken from BSD {@code sysexits.h} and grouped into the watcher's error classes: bad
+ * usage, bad input data, bad configuration, I/O trouble, and internal errors (bugs).
+ */
+public final class ExitCodes {
+
+    /** Success; with {@code --exit-on-failure}, the decision was PASS or PROMOTE. */
+    public static final int OK = 0;
+
+    /** With {@code --exit-on-failure}: the decision was HOLD. */
+    public static final int HOLD = 1;
+
+    /** With {@code --exit-on-failure}: the decision was FREEZE. */
+    public static final int FREEZE = 2;
+
+    /** With {@code --exit-on-failure}: the decision was ROLLBACK. */
+    public static final int ROLLBACK = 3;
+
+    /** Bad usage: unknown option, missing or malformed argument (EX_USAGE). */
+    public static final int USAGE = 64;
+
+    /** Bad input data: under {@code --strict}, a record was rejected (EX_DATAERR). */
+    public static final int DATA_ERROR = 65;
+
+    /** An input file does not exist or cannot be opened (EX_NOINPUT). */
+    public static final int NO_INPUT = 66;
+
+    /**
+     * Internal error: a bug in the watcher; the stack trace is printed (EX_SOFTWARE). {@code bin/watcher}
+     * also exits with it when rebuilding the jar fails.
+     */
+    public static final int SOFTWARE = 70;
+
+    /** Reading an input or writing an output failed part way (EX_IOERR). */
+    public static final int IO_ERROR = 74;
+
+    /** Bad configuration: invalid rule file, unknown pack, bad {@code --param} (EX_CONFIG). */
+    public static final int CONFIG = 78;
+
+    private ExitCodes() {
+    }
+
+    /** The code {@code replay --exit-on-failure} returns for a decision. */
+    public static int forDecision(Action decision) {
+        return decision.exitCode();
+    }
+}

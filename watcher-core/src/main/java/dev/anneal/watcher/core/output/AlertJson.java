@@ -1,0 +1,53 @@
+package dev.anneal.watcher.core.output;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.anneal.watcher.rules.model.AlertEvent;
+import java.io.IOException;
+import java.util.TreeMap;
+
+/**
+ * One alert transition as one JSON object, the line format of {@code replay --alerts} files (and
+ * the payload the daemon will publish). Field order is fixed and is public API:
+ *
+ * <pre>
+ * id, rule, run_id, state, severity, action, value, threshold, source, started_at, event_time,
+ * labels, annotations, synthetic, rule_set
+ * </pre>
+ *
+ * {@code state} and {@code severity} are lower case, {@code action} upper case; {@code value} and
+ * {@code threshold} are numbers or null; {@code source} and {@code started_at} are positions
+ * ({@code file:line} or {@code file:line[i]}); {@code labels} are sorted by name, annotations keep
+ * the rule's order; {@code rule_set} is the rule-set digest. Nothing depends on the wall clock or
+ * on hash-map order, so the same replay writes the same bytes.
+ */
+public final class AlertJson {
+
+    private AlertJson() {
+    }
+
+    /** Writes {@code alert} as one JSON object. */
+    public static void write(JsonGenerator g, AlertEvent alert) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", alert.id());
+        g.writeStringField("rule", alert.rule());
+        g.writeStringField("run_id", alert.runId());
+        g.writeStringField("state", alert.state().id());
+        g.writeStringField("severity", alert.severity().id());
+        g.writeStringField("action", alert.action().name());
+        Json.number(g, "value", alert.value());
+        Json.number(g, "threshold", alert.threshold());
+        Json.position(g, "source", alert.source());
+        Json.position(g, "started_at", alert.startedAt());
+        g.writeNumberField("event_time", alert.eventTime());
+        Json.stringMap(g, "labels", new TreeMap<>(alert.labels()));
+        Json.stringMap(g, "annotations", alert.annotations());
+        g.writeBooleanField("synthetic", alert.synthetic());
+        g.writeStringField("rule_set", alert.ruleSetDigest());
+        g.writeEndObject();
+    }
+
+    /** The alert as one line of JSON, without a line end. */
+    public static String toJson(AlertEvent alert) {
+        return Json.compact(g -> write(g, alert));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.anneal.watcher.core.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anneal.watcher.rules.model.AlertState;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class AlertJsonTest {
+
+    @Test
+    void writesFieldsInFixedOrderWithSortedLabelsAndRuleOrderAnnotations() {
+        assertThat(AlertJson.toJson(Fixtures.alert(AlertState.FIRING, 0.026, 2))).isEqualTo("{"
+                + "\"id\":\"a1b2c3d4e5f60718\",\"rule\":\"kl_threshold\",\"run_id\":\"run-1\","
+                + "\"state\":\"firing\",\"severity\":\"warning\",\"action\":\"HOLD\","
+                + "\"value\":0.026,\"threshold\":0.01,\"source\":\"a.jsonl:2[0]\",\"started_at\":\"a.jsonl:2\","
+                + "\"event_time\":1,"
+                + "\"labels\":{\"alertname\":\"kl_threshold\",\"run_id\":\"run-1\",\"team\":\"rl\"},"
+                + "\"annotations\":{\"summary\":\"kl 0.026 above 0.01\",\"runbook_url\":\"https://example.invalid/kl\"},"
+                + "\"synthetic\":false,\"rule_set\":\"sha256:00112233aabbccdd\"}");
+    }
+
+    @Test
+    void absentValueIsNullAndWholeNumbersKeepTheirFraction() {
+        String json = AlertJson.toJson(Fixtures.alert(AlertState.RESOLVED, null, 3));
+        assertThat(json).contains("\"state\":\"resolved\"", "\"value\":null", "\"source\":\"a.jsonl:3[0]\"");
+        assertThat(AlertJson.toJson(Fixtures.alert(AlertState.FIRING, 32.0, 2))).contains("\"value\":32.0,");
+    }
+
+    @Test
+    void linesWriterStreamsOneTerminatedLinePerAlertAndSkipsRecommendationsByDefault() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (JsonLinesWriter w = JsonLinesWriter.alerts(buf)) {
+            w.alert(Fixtures.alert(AlertState.FIRING, 0.026, 2));
+            w.recommendation(Fixtures.hold());
+            w.alert(Fixtures.alert(AlertState.RESOLVED, 0.004, 3));
+            assertThat(w.written()).isEqualTo(2);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertThat(text).isEqualTo(AlertJson.toJson(Fixtures.alert(AlertState.FIRING, 0.026, 2)) + "\n"
+                + AlertJson.toJson(Fixtures.alert(AlertState.RESOLVED, 0.004, 3)) + "\n");
+    }
+
+    @Test
+    void linesWriterCanIncludeRecommendations() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (JsonLinesWriter w = new JsonLinesWriter(buf, false, true)) {
+            w.recommendation(Fixtures.hold());
+        }
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(RecommendationJson.toJson(Fixtures.hold()) + "\n");
+    }
+}
