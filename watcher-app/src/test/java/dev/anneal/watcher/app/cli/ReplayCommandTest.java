@@ -169,7 +169,7 @@ class ReplayCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo(Files.readString(s, StandardCharsets.UTF_8));
         JsonNode n = JSON.readTree(r.out());
-        assertThat(n.fieldNames()).toIterable().containsExactly("decision", "rule_set", "records", "runs",
+        assertThat(n.fieldNames()).toIterable().containsExactly("decision", "reasons", "rule_set", "records", "runs",
                 "rejected", "rule_errors");
         assertThat(n.path("decision").asText()).isEqualTo("HOLD");
         assertThat(n.path("runs").get(0).path("run_id").asText()).isEqualTo("hold.jsonl");

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * decision
+ * reasons      [string]
  * rule_set     {digest, packs, params (sorted by name)}
  * records      {read, accepted, rejected}
  * runs         [{run_id, decision, reasons, decided_at, final {action, latched, reasons, source},
@@ -53,6 +54,7 @@ public final class SummaryJson {
     public static void write(JsonGenerator g, ReplayResult result) throws IOException {
         g.writeStartObject();
         g.writeStringField("decision", result.decision().name());
+        Json.strings(g, "reasons", result.reasons());
 
         g.writeObjectFieldStart("rule_set");
         g.writeStringField("digest", result.ruleSetDigest());

@@ -59,6 +59,12 @@ public final class TextReport {
         }
         rejections(out, result.rejections());
         ruleErrors(out, result.ruleErrors());
+        if (result.runs().isEmpty()) {
+            // With runs, each run already shows its reasons; without, say why the decision is what it is.
+            for (String reason : result.reasons()) {
+                out.append("reason: ").append(reason).append('\n');
+            }
+        }
         out.append("decision: ").append(result.decision().name())
                 .append(" (runs: ").append(result.runs().size())
                 .append(", records: read ").append(result.counts().read())

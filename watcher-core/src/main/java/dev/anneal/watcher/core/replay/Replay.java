@@ -131,7 +131,11 @@ public final class Replay {
         }
     }
 
-    /** Ends the replay and returns its summary. */
+    /**
+     * Ends the replay and returns its summary. A replay that accepted no record at all (an empty
+     * input, or every record rejected) decides HOLD: nothing could be evaluated, and a CI gate
+     * must not pass what it could not check.
+     */
     public ReplayResult finish() {
         List<RunSummary> summaries = new ArrayList<>();
         Action overall = null;
@@ -140,8 +144,20 @@ public final class Replay {
             summaries.add(s);
             overall = overall == null ? s.decision() : Action.max(overall, s.decision());
         }
+        List<String> reasons = new ArrayList<>();
+        if (accepted == 0) {
+            overall = Action.HOLD;
+            reasons.add("no record was accepted (read " + (accepted + rejections.size()) + ", rejected "
+                    + rejections.size() + "): nothing could be evaluated");
+        } else {
+            for (RunSummary s : summaries) {
+                if (s.decision() == overall) {
+                    s.reasons().forEach(r -> reasons.add(s.runId() + ": " + r));
+                }
+            }
+        }
         List<String> packs = rules.packs().stream().map(CompiledPack::name).toList();
-        return new ReplayResult(overall == null ? Action.PASS : overall, summaries,
+        return new ReplayResult(overall, reasons, summaries,
                 new RecordCounts(accepted + rejections.size(), accepted, rejections.size()), rejections,
                 new ArrayList<>(ruleErrors.values()), rules.digest(), packs, rules.params());
     }

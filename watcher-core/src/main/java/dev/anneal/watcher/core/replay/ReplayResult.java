@@ -9,7 +9,10 @@ import java.util.Map;
  * Everything a replay concluded, deterministic for a given input and rule set.
  *
  * @param decision      overall verdict: the highest run verdict on the ladder
- *                      PROMOTE &lt; PASS &lt; HOLD &lt; FREEZE &lt; ROLLBACK (PASS when there are no runs)
+ *                      PROMOTE &lt; PASS &lt; HOLD &lt; FREEZE &lt; ROLLBACK; HOLD when no record was
+ *                      accepted (nothing could be evaluated, so nothing may pass)
+ * @param reasons       why: the reasons of the runs that set the decision, each prefixed with its
+ *                      run id, or why nothing could be evaluated
  * @param runs          per-run outcomes, sorted by run id
  * @param counts        records read / accepted / rejected
  * @param rejections    every rejected record with its reason, in input order
@@ -20,6 +23,7 @@ import java.util.Map;
  */
 public record ReplayResult(
         Action decision,
+        List<String> reasons,
         List<RunSummary> runs,
         RecordCounts counts,
         List<Rejection> rejections,
@@ -29,10 +33,11 @@ public record ReplayResult(
         Map<String, Double> params) {
 
     public ReplayResult {
+        reasons = List.copyOf(reasons);
         runs = List.copyOf(runs);
         rejections = List.copyOf(rejections);
         ruleErrors = List.copyOf(ruleErrors);
         packs = List.copyOf(packs);
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(params));
     }
 }

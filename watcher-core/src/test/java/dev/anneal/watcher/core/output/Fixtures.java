@@ -75,7 +75,8 @@ final class Fixtures {
         params.put("kl_threshold", 0.01);
         params.put("anneal_bc_min", 0.9);
         params.put("grad_threshold", 5.0);
-        return new ReplayResult(Action.HOLD, List.of(run1, run2), new RecordCounts(5 + rejectedCount, 5,
+        return new ReplayResult(Action.HOLD, List.of("run-a: kl_threshold: kl_divergence 0.03 > 0.01"),
+                List.of(run1, run2), new RecordCounts(5 + rejectedCount, 5,
                 rejectedCount), rejections, List.of(new RuleErrorSummary("derive.ratio", 2, at(4),
                 "division by zero")), DIGEST, List.of("townlet-watch", "extra"), params);
     }

@@ -16,6 +16,9 @@ class SummaryJsonTest {
     private static final String GOLDEN = """
             {
               "decision": "HOLD",
+              "reasons": [
+                "run-a: kl_threshold: kl_divergence 0.03 > 0.01"
+              ],
               "rule_set": {
                 "digest": "sha256:00112233aabbccdd",
                 "packs": [
@@ -128,11 +131,12 @@ class SummaryJsonTest {
 
     @Test
     void emptyReplayHasEmptyContainers() {
-        ReplayResult empty = new ReplayResult(Action.PASS, List.of(), new RecordCounts(0, 0, 0), List.of(),
+        ReplayResult empty = new ReplayResult(Action.PASS, List.of(), List.of(), new RecordCounts(0, 0, 0), List.of(),
                 List.of(), "sha256:0", List.of("anneal-gates"), Map.of());
         assertThat(SummaryJson.toJson(empty)).isEqualTo("""
                 {
                   "decision": "PASS",
+                  "reasons": [],
                   "rule_set": {
                     "digest": "sha256:0",
                     "packs": [

@@ -51,7 +51,7 @@ class TextReportTest {
 
     @Test
     void emptyReplay() {
-        ReplayResult empty = new ReplayResult(Action.PASS, List.of(), new RecordCounts(0, 0, 0), List.of(),
+        ReplayResult empty = new ReplayResult(Action.PASS, List.of(), List.of(), new RecordCounts(0, 0, 0), List.of(),
                 List.of(), "sha256:0", List.of("anneal-gates"), Map.of());
         assertThat(TextReport.render(empty)).isEqualTo("""
                 no runs: no record was accepted

@@ -292,7 +292,7 @@ class ScenarioRunnerTest {
                   - name: second
                     run_id: same
                     records: []
-                    expect: {runs: {}, decision: PASS}
+                    expect: {runs: {}, decision: HOLD}
                 """);
         ScenarioReport report = new ScenarioRunner().run(ScenarioLoader.load(file));
         assertThat(report.tests()).allMatch(TestOutcome::passed);

@@ -17,6 +17,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +32,13 @@ import java.util.Set;
  * derived names. CEL's math ({@code math.abs}, {@code math.greatest}, ...), strings and lists
  * ({@code flatten()}, ...)
  * extensions are enabled.
+ *
+ * <p>Each expression is also compiled, from its checked AST, into a fast-path evaluator tree when it
+ * only uses the constructs the fast path implements (see {@link FastCompiler} and
+ * {@link CompiledExpr}). When the environment knows the resolved parameter values, parameter
+ * accesses are folded into constants; evaluations must then see the same {@code params} map. The
+ * system property {@code watcher.cel.fastPath=false} turns the fast path off (every expression then
+ * runs on the CEL program).
  */
 public final class ExprEnvironment {
 
@@ -48,13 +56,38 @@ public final class ExprEnvironment {
             .enableHeterogeneousNumericComparisons(true)
             .build();
 
+    /** System property that disables the fast path when set to {@code false}. */
+    public static final String FAST_PATH_PROPERTY = "watcher.cel.fastPath";
+
     private final CelCompiler boolCompiler;
     private final CelCompiler dynCompiler;
     private final CelRuntime runtime;
     private final Set<String> variables;
+    private final Map<String, Double> params;
+    private final Set<String> derivedNames;
+    private final boolean fastPath;
 
-    /** An environment where {@code derivedNames} are also declared. */
+    /**
+     * An environment where {@code derivedNames} are also declared. Parameters are looked up when
+     * expressions are evaluated.
+     */
     public ExprEnvironment(Collection<String> derivedNames) {
+        this(derivedNames, null);
+    }
+
+    /**
+     * An environment where {@code derivedNames} are also declared and the parameter values are
+     * {@code params} (the resolved rule-set parameters, which every evaluation's {@code params}
+     * variable must equal): parameter accesses are folded into constants. A null map means the
+     * values are not known when compiling.
+     */
+    public ExprEnvironment(Collection<String> derivedNames, Map<String, Double> params) {
+        // A null value (never produced by RuleSetCompiler) is an unknown to CEL: do not fold then.
+        this.params = params == null
+                || params.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)
+                ? null : Map.copyOf(params);
+        this.derivedNames = Set.copyOf(derivedNames);
+        this.fastPath = !"false".equalsIgnoreCase(System.getProperty(FAST_PATH_PROPERTY, "true").trim());
         Set<String> vars = new LinkedHashSet<>(FieldCatalog.fields());
         vars.addAll(derivedNames);
         this.variables = Set.copyOf(vars);
@@ -102,7 +135,14 @@ public final class ExprEnvironment {
         try {
             CelAbstractSyntaxTree ast = compiler.compile(expr.text()).getAst();
             CelRuntime.Program program = runtime.createProgram(ast);
-            return new CompiledExpr(expr, program);
+            if (!fastPath) {
+                return new CompiledExpr(expr, program, null, "fast path disabled (-D" + FAST_PATH_PROPERTY + "=false)");
+            }
+            try {
+                return new CompiledExpr(expr, program, FastCompiler.compile(ast, params, derivedNames, OPTIONS), null);
+            } catch (FastCompiler.Unsupported e) {
+                return new CompiledExpr(expr, program, null, e.getMessage());
+            }
         } catch (CelValidationException e) {
             throw new ExprCompileException(e.getMessage());
         } catch (CelEvaluationException e) {

@@ -58,6 +58,14 @@ public final class Template {
         return parts.size() == 1 && parts.get(0) instanceof CompiledExpr;
     }
 
+    /**
+     * True when every placeholder runs on the fast path (see {@link CompiledExpr#isFastPath()});
+     * vacuously true for a template without placeholders.
+     */
+    public boolean isFastPath() {
+        return parts.stream().allMatch(p -> !(p instanceof CompiledExpr e) || e.isFastPath());
+    }
+
     /** Renders to one string; a failing placeholder renders as {@code <error: ...>}. */
     public String render(CelVariableResolver vars) {
         StringBuilder sb = new StringBuilder();

@@ -152,13 +152,15 @@ public final class Engine {
                 ctx.baseline = base;
             }
             ctx.window.clear();
+            double[] pending = st.windows.length == 0 ? null : new double[st.windows.length];
             for (int i = 0; i < st.windows.length; i++) {
                 CompiledWindow w = rule.windows().get(i);
+                WindowBuffer buffer = st.windows[i];
+                buffer.advanceTo(t);
                 Double v = w.of().evalNumber(ctx);
-                if (v != null && Double.isFinite(v)) {
-                    st.windows[i].add(t, v);
-                }
-                ctx.window.put(w.name(), st.windows[i].aggregate(w.fn()));
+                pending[i] = v != null && Double.isFinite(v) ? v : Double.NaN;
+                ctx.window.put(w.name(), Double.isNaN(pending[i])
+                        ? buffer.aggregate(w.fn()) : buffer.aggregateWith(w.fn(), pending[i]));
             }
             boolean cond = true;
             Double value = null;
@@ -190,6 +192,12 @@ public final class Engine {
             }
             if (rule.threshold() != null) {
                 threshold = rule.threshold().evalNumber(ctx);
+            }
+            // The record enters the windows only once the whole rule evaluated without error.
+            for (int i = 0; i < st.windows.length; i++) {
+                if (!Double.isNaN(pending[i])) {
+                    st.windows[i].add(t, pending[i]);
+                }
             }
             lifecycle(run, rule, st, cond, value, threshold, record, out);
         } catch (ExprEvaluationException e) {

@@ -3,9 +3,9 @@ package dev.anneal.watcher.rules.engine;
 import dev.anneal.watcher.rules.cel.CompiledExpr;
 import dev.anneal.watcher.rules.cel.ExprEnvironment;
 import dev.anneal.watcher.rules.cel.ExprEvaluationException;
+import dev.anneal.watcher.rules.cel.FastVariables;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
-import dev.cel.runtime.CelVariableResolver;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +15,11 @@ import java.util.Optional;
  * The variables one evaluation sees, resolved lazily by name so that no per-record activation
  * map is built. Derived values are computed on first use and cached for the record, so a derive
  * that only rehearsal rules read costs nothing on PPO records. Reused across records by one
- * engine (single-threaded).
+ * engine (single-threaded). Implements {@link FastVariables} so that fast-path expressions read
+ * variables without a name switch or an {@code Optional}; {@link #find} and the typed accessors
+ * read the same state, so both views always agree.
  */
-final class EvalContext implements CelVariableResolver {
+final class EvalContext implements FastVariables {
 
     /** Marks a derived value whose evaluation failed (or is in progress) for this record. */
     private static final Object FAILED = new Object();
@@ -87,35 +89,86 @@ final class EvalContext implements CelVariableResolver {
             case ExprEnvironment.ALERT:
                 return Optional.of(alert);
             default:
-                CompiledExpr derivation = derivations.get(name);
-                if (derivation != null) {
-                    return derivedValue(name, derivation);
-                }
-                return Optional.ofNullable(fields.get(name));
+                return Optional.ofNullable(variable(name));
         }
     }
 
-    private Optional<Object> derivedValue(String name, CompiledExpr derivation) {
+    @Override
+    public Object variable(String name) {
+        Object cached = derived.get(name); // only the bound pack's derived values are ever cached
+        if (cached != null) {
+            return cached == FAILED ? null : cached;
+        }
+        CompiledExpr derivation = derivations.get(name);
+        if (derivation != null) {
+            return derivedValue(name, derivation);
+        }
+        return fields.get(name);
+    }
+
+    /** Derived values always belong to the bound pack, whose environment compiled the expression. */
+    @Override
+    public Object field(String name) {
+        return fields.get(name);
+    }
+
+    @Override
+    public Object record() {
+        return fields;
+    }
+
+    @Override
+    public Object params() {
+        return params;
+    }
+
+    @Override
+    public Object window() {
+        return window;
+    }
+
+    @Override
+    public Object alert() {
+        return alert;
+    }
+
+    @Override
+    public Object kind() {
+        return kind;
+    }
+
+    @Override
+    public Object runId() {
+        return runId;
+    }
+
+    @Override
+    public Object baseline() {
+        return baseline;
+    }
+
+    /** The derived value, computed on first use for this record; null when it failed. */
+    private Object derivedValue(String name, CompiledExpr derivation) {
         Object cached = derived.get(name);
         if (cached == FAILED) {
-            return Optional.empty();
+            return null;
         }
         if (cached != null) {
-            return Optional.of(cached);
+            return cached;
         }
         derived.put(name, FAILED);
         try {
             Object v = derivation.eval(this);
             if (v == null) {
-                return Optional.empty();
+                return null;
             }
             derived.put(name, v);
-            return Optional.of(v);
+            return v;
         } catch (ExprEvaluationException e) {
             if (errors != null) {
                 errors.add(new RuleError("derive." + name, position, e.getMessage()));
             }
-            return Optional.empty();
+            return null;
         }
     }
 }

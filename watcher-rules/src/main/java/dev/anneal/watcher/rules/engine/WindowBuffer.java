@@ -24,6 +24,16 @@ public final class WindowBuffer {
         this.values = new double[capacity];
     }
 
+    /**
+     * For span windows: forgets the values that have fallen out of the span ending at
+     * {@code time}, whether or not a value is added at that time. No-op for record windows.
+     */
+    public void advanceTo(long time) {
+        if (!extent.isRecords()) {
+            evictOlderThan(time - extent.millis());
+        }
+    }
+
     /** Adds a value observed at {@code time} and evicts what falls out of the window. */
     public void add(long time, double value) {
         if (extent.isRecords()) {
@@ -74,57 +84,72 @@ public final class WindowBuffer {
 
     /** The aggregate over the window's current contents. */
     public double aggregate(WindowFn fn) {
-        if (size == 0) {
+        return aggregate(fn, 0, size, false, 0.0);
+    }
+
+    /**
+     * The aggregate the window would have if {@code value} were added now, without changing the
+     * window: the engine commits the value only once the whole rule evaluated without error.
+     * Call {@link #advanceTo} first for span windows.
+     */
+    public double aggregateWith(WindowFn fn, double value) {
+        int skip = extent.isRecords() && size == values.length ? 1 : 0;
+        return aggregate(fn, skip, size - skip, true, value);
+    }
+
+    /** Aggregates {@code n} stored values from offset {@code from}, plus {@code extra} if {@code withExtra}. */
+    private double aggregate(WindowFn fn, int from, int n, boolean withExtra, double extra) {
+        int count = n + (withExtra ? 1 : 0);
+        if (count == 0) {
             return fn == WindowFn.COUNT || fn == WindowFn.SUM ? 0.0 : Double.NaN;
         }
         switch (fn) {
             case COUNT:
-            case SUM: {
-                double s = 0;
-                for (int i = 0; i < size; i++) {
-                    s += at(i);
-                }
-                return s;
-            }
+            case SUM:
             case MEAN: {
-                double s = 0;
-                for (int i = 0; i < size; i++) {
-                    s += at(i);
+                double sum = 0;
+                for (int i = 0; i < count; i++) {
+                    sum += element(from, n, i, extra);
                 }
-                return s / size;
+                return fn == WindowFn.MEAN ? sum / count : sum;
             }
             case MIN: {
                 double m = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < size; i++) {
-                    m = Math.min(m, at(i));
+                for (int i = 0; i < count; i++) {
+                    m = Math.min(m, element(from, n, i, extra));
                 }
                 return m;
             }
             case MAX: {
                 double m = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < size; i++) {
-                    m = Math.max(m, at(i));
+                for (int i = 0; i < count; i++) {
+                    m = Math.max(m, element(from, n, i, extra));
                 }
                 return m;
             }
             case VARIANCE: {
                 double mean = 0;
-                for (int i = 0; i < size; i++) {
-                    mean += at(i);
+                for (int i = 0; i < count; i++) {
+                    mean += element(from, n, i, extra);
                 }
-                mean /= size;
+                mean /= count;
                 double ss = 0;
-                for (int i = 0; i < size; i++) {
-                    double d = at(i) - mean;
+                for (int i = 0; i < count; i++) {
+                    double d = element(from, n, i, extra) - mean;
                     ss += d * d;
                 }
-                return ss / size;
+                return ss / count;
             }
             case DELTA:
-                return at(size - 1) - at(0);
+                return element(from, n, count - 1, extra) - element(from, n, 0, extra);
             default:
                 throw new IllegalStateException("unhandled window function " + fn);
         }
+    }
+
+    /** The i-th value of the virtual sequence: n stored values from {@code from}, then {@code extra}. */
+    private double element(int from, int n, int i, double extra) {
+        return i < n ? at(from + i) : extra;
     }
 
     /** Snapshot of the values, oldest first (for state serialisation and tests). */

@@ -56,6 +56,9 @@ public final class RuleFileLoader {
     private static final Set<String> SELECT_KEYS = orderedSet("kinds", "present", "where");
     private static final Set<String> WINDOW_KEYS = orderedSet("fn", "of", "last", "span");
     private static final Set<String> BAND_KEYS = orderedSet("of", "below", "above");
+    /** Labels the watcher sets on every alert; a rule may not set them. */
+    static final List<String> RESERVED_LABELS = List.of("alertname", "run_id", "severity", "action", "pack",
+            "synthetic");
     private static final Set<String> RULE_KEYS = orderedSet("id", "description", "select", "windows", "baseline",
             "band", "condition", "value", "threshold", "for", "keep_firing_for", "absent", "severity", "action",
             "labels", "annotations", "reason");
@@ -168,22 +171,38 @@ public final class RuleFileLoader {
     }
 
     private Double parameterValue(YamlNode node, String path) {
-        if (node instanceof YamlNode.Scalar s && !s.isNull()) {
+        if (node instanceof YamlNode.Scalar s) {
+            if (s.isNull()) {
+                problem(node.loc(), path + ": expected a finite number or none, got null; write none to disable the "
+                        + "rules that use it");
+                return null;
+            }
             if (s.text().equals("none")) {
                 return null;
             }
-            try {
-                double d = Double.parseDouble(s.text());
-                if (Double.isFinite(d) && !s.isString()) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
+            Double d = finite(s.text());
+            if (d != null && !s.isString()) {
+                return d;
             }
+            if (d != null) {
+                problem(node.loc(), path + ": expected a finite number or none, got the string \"" + s.text()
+                        + "\"; write the number without quotes");
+                return null;
+            }
+            problem(node.loc(), path + ": expected a finite number or none, got '" + s.text() + "'");
+            return null;
         }
-        problem(node.loc(), path + ": expected a finite number or none, got "
-                + (node instanceof YamlNode.Scalar s ? "'" + s.text() + "'" : node.typeName()));
+        problem(node.loc(), path + ": expected a finite number or none, got " + node.typeName());
         return null;
+    }
+
+    private static Double finite(String text) {
+        try {
+            double d = Double.parseDouble(text);
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private Map<RecordKind, Requirement> requires(YamlNode node) {
@@ -276,17 +295,17 @@ public final class RuleFileLoader {
         SelectorSpec select = selector(map.entries().get("select"), path + ".select", map.loc());
         List<WindowSpec> windows = windows(map.entries().get("windows"), path + ".windows");
         Optional<Expr> baseline = optionalExpr(map, "baseline", path);
-        Optional<BandSpec> band = Optional.ofNullable(map.entries().get("band")).map(n -> band(n, "band"));
+        final String rulePath = path;
+        Optional<BandSpec> band = Optional.ofNullable(map.entries().get("band")).map(n -> band(n, rulePath + ".band"));
         Optional<Expr> condition = optionalExpr(map, "condition", path);
         Optional<Expr> value = optionalExpr(map, "value", path);
         Optional<Expr> threshold = optionalExpr(map, "threshold", path);
         Optional<ExtentSpec> forExtent = Optional.ofNullable(map.entries().get("for"))
-                .map(n -> extent(n, "for", true, true));
+                .map(n -> extent(n, rulePath + ".for", true, true));
         Optional<ExtentSpec> keep = Optional.ofNullable(map.entries().get("keep_firing_for"))
-                .map(n -> extent(n, "keep_firing_for", true, true));
+                .map(n -> extent(n, rulePath + ".keep_firing_for", true, true));
         Optional<ExtentSpec> absent = Optional.ofNullable(map.entries().get("absent"))
-                .map(n -> extent(n, "absent", true, false));
-        final String rulePath = path;
+                .map(n -> extent(n, rulePath + ".absent", true, false));
         Severity severity = optionalString(map, "severity", path + ".severity").map(s -> {
             Optional<Severity> parsed = Severity.parse(s);
             if (parsed.isEmpty()) {
@@ -296,7 +315,12 @@ public final class RuleFileLoader {
             return parsed.orElse(Severity.WARNING);
         }).orElse(Severity.WARNING);
         Action action = null;
-        String actionText = requiredString(map, "action", path + ".action");
+        String actionText = null;
+        if (!map.entries().containsKey("action")) {
+            problem(map.loc(), path + ".action: missing; give one of HOLD, FREEZE, ROLLBACK");
+        } else {
+            actionText = string(map.entries().get("action"), path + ".action");
+        }
         if (actionText != null) {
             action = Action.parse(actionText).filter(Action::isAlertAction).orElse(null);
             if (action == null) {
@@ -305,6 +329,14 @@ public final class RuleFileLoader {
             }
         }
         Map<String, String> labels = stringMap(map.entries().get("labels"), path + ".labels");
+        if (map.entries().get("labels") instanceof YamlNode.MapNode labelNode) {
+            for (String reserved : RESERVED_LABELS) {
+                if (labelNode.keyLocs().containsKey(reserved)) {
+                    problem(labelNode.keyLocs().get(reserved), path + ".labels." + reserved + ": '" + reserved
+                            + "' is set by the watcher; choose another label name");
+                }
+            }
+        }
         Map<String, Expr> annotations = new LinkedHashMap<>();
         YamlNode annNode = map.entries().get("annotations");
         if (annNode != null) {
@@ -317,7 +349,7 @@ public final class RuleFileLoader {
         }
         Optional<Expr> reason = optionalExpr(map, "reason", path);
 
-        if (absent.isPresent()) {
+        if (map.entries().containsKey("absent")) {
             for (String k : List.of("condition", "band", "baseline", "windows", "for", "keep_firing_for")) {
                 if (map.entries().containsKey(k)) {
                     problem(map.keyLocs().get(k), path + "." + k + ": an absence rule (absent: ...) fires when no "
@@ -362,7 +394,7 @@ public final class RuleFileLoader {
                     kinds.add(kind.get());
                 }
             }
-            if (kinds.isEmpty() && kindsNode instanceof YamlNode.Seq) {
+            if (kindsNode instanceof YamlNode.Seq seq && seq.items().isEmpty()) {
                 problem(kindsNode.loc(), path + ".kinds: the list is empty; name at least one kind from " + kindIds());
             }
         }

@@ -134,7 +134,7 @@ public final class RuleSetCompiler {
         for (DeriveSpec d : pack.derive()) {
             derivedNames.add(d.name());
         }
-        ExprEnvironment env = new ExprEnvironment(derivedNames);
+        ExprEnvironment env = new ExprEnvironment(derivedNames, params);
         Map<String, CompiledExpr> derive = new LinkedHashMap<>();
         for (DeriveSpec d : pack.derive()) {
             if (!checkParams(d.expr(), "derive." + d.name()).isEmpty()) {
@@ -217,12 +217,6 @@ public final class RuleSetCompiler {
         });
         Template reason = spec.reason().map(r -> template(env, r, at + ".reason")).orElse(null);
         Map<String, String> labels = new TreeMap<>(spec.labels());
-        for (String reserved : List.of("alertname", "run_id", "severity", "action", "pack", "synthetic")) {
-            if (labels.containsKey(reserved)) {
-                problems.add(spec.loc() + ": " + at + ".labels." + reserved + ": '" + reserved
-                        + "' is set by the watcher; choose another label name");
-            }
-        }
         return new CompiledRule(spec, pack.name(), -1, fingerprint(pack, spec), spec.select().kinds(),
                 spec.select().present(), where, windows, baseline, bandOf,
                 spec.band().map(b -> b.below()).orElse(null), spec.band().map(b -> b.above()).orElse(null),
@@ -372,7 +366,7 @@ public final class RuleSetCompiler {
                 used.add(p.name());
             }
         });
-        used.forEach(u -> sb.append('\n').append(u).append('=').append(show(params.get(u))));
+        used.forEach(u -> sb.append('\n').append(u).append('=').append(exact(params.get(u))));
         return sha256(sb.toString());
     }
 
@@ -385,7 +379,7 @@ public final class RuleSetCompiler {
         for (PackSpec p : packs) {
             sb.append("pack ").append(p.name()).append('\n').append(p.sourceText()).append('\n');
         }
-        params.forEach((k, v) -> sb.append("param ").append(k).append('=').append(show(v)).append('\n'));
+        params.forEach((k, v) -> sb.append("param ").append(k).append('=').append(exact(v)).append('\n'));
         declared.stream().filter(d -> !params.containsKey(d)).sorted()
                 .forEach(d -> sb.append("param ").append(d).append("=none\n"));
         return "sha256:" + sha256(sb.toString());
@@ -398,6 +392,11 @@ public final class RuleSetCompiler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
+    }
+
+    /** Exact text of a parameter value, for digests and fingerprints (never rounded). */
+    private static String exact(Double v) {
+        return v == null ? "none" : Double.toString(v);
     }
 
     private static String show(Double v) {
