@@ -2,10 +2,21 @@ package dev.anneal.watcher.rules.cel;
 
 import dev.anneal.watcher.rules.model.FieldValues;
 import dev.anneal.watcher.rules.spec.Expr;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelUnknownSet;
 import dev.cel.runtime.CelVariableResolver;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A CEL program compiled from one rule-file expression. Immutable and thread-safe.
@@ -23,12 +34,49 @@ public final class CompiledExpr {
     private final CelRuntime.Program program;
     private final FastNode fast;
     private final String slowReason;
+    /** Expression id to the variable it reads ({@code x}, or {@code record.x}), for error messages. */
+    private final Map<Long, String> variableAt;
+    private final Set<String> identifiers;
 
-    CompiledExpr(Expr source, CelRuntime.Program program, FastNode fast, String slowReason) {
+    CompiledExpr(Expr source, CelRuntime.Program program, FastNode fast, String slowReason,
+                 CelAbstractSyntaxTree ast) {
         this.source = source;
         this.program = program;
         this.fast = fast;
         this.slowReason = fast == null ? slowReason : null;
+        Map<Long, String> at = new HashMap<>();
+        Set<String> idents = new LinkedHashSet<>();
+        CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> describe(node, at, idents));
+        this.variableAt = Collections.unmodifiableMap(at);
+        this.identifiers = Collections.unmodifiableSet(idents);
+    }
+
+    private static void describe(CelNavigableExpr node, Map<Long, String> at, Set<String> idents) {
+        CelExpr e = node.expr();
+        switch (e.exprKind().getKind()) {
+            case IDENT -> {
+                at.put(e.id(), e.ident().name());
+                idents.add(e.ident().name());
+            }
+            case SELECT -> {
+                CelExpr operand = e.select().operand();
+                if (operand.exprKind().getKind() == CelExpr.ExprKind.Kind.IDENT) {
+                    at.put(e.id(), operand.ident().name() + "." + e.select().field());
+                    idents.add(operand.ident().name() + "." + e.select().field());
+                }
+            }
+            default -> {
+                // other nodes read no variable by name
+            }
+        }
+    }
+
+    /**
+     * The variables the expression reads: bare identifiers ({@code loss_total}, {@code baseline})
+     * and one level of selection on an identifier ({@code window.bc_mean}, {@code alert.value}).
+     */
+    public Set<String> identifiers() {
+        return identifiers;
     }
 
     public Expr source() {
@@ -60,12 +108,29 @@ public final class CompiledExpr {
     /** Evaluates with the CEL program only. */
     Object evalCel(CelVariableResolver vars) throws ExprEvaluationException {
         try {
-            return program.eval(vars);
+            Object v = program.eval(vars);
+            if (v instanceof CelUnknownSet unknown) {
+                // CEL answers "unknown" rather than failing when a variable is absent.
+                throw new ExprEvaluationException(missing(unknown));
+            }
+            return v;
         } catch (CelEvaluationException e) {
             throw new ExprEvaluationException(e.getMessage());
         } catch (RuntimeException e) {
             throw new ExprEvaluationException(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private String missing(CelUnknownSet unknown) {
+        Set<String> names = new TreeSet<>();
+        for (Long id : unknown.unknownExprIds()) {
+            String name = variableAt.get(id);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names.isEmpty() ? "reads a value the record does not have"
+                : "the record has no value for " + String.join(", ", names);
     }
 
     /**

@@ -136,12 +136,14 @@ public final class ExprEnvironment {
             CelAbstractSyntaxTree ast = compiler.compile(expr.text()).getAst();
             CelRuntime.Program program = runtime.createProgram(ast);
             if (!fastPath) {
-                return new CompiledExpr(expr, program, null, "fast path disabled (-D" + FAST_PATH_PROPERTY + "=false)");
+                return new CompiledExpr(expr, program, null, "fast path disabled (-D" + FAST_PATH_PROPERTY + "=false)",
+                        ast);
             }
             try {
-                return new CompiledExpr(expr, program, FastCompiler.compile(ast, params, derivedNames, OPTIONS), null);
+                return new CompiledExpr(expr, program, FastCompiler.compile(ast, params, derivedNames, OPTIONS), null,
+                        ast);
             } catch (FastCompiler.Unsupported e) {
-                return new CompiledExpr(expr, program, null, e.getMessage());
+                return new CompiledExpr(expr, program, null, e.getMessage(), ast);
             }
         } catch (CelValidationException e) {
             throw new ExprCompileException(e.getMessage());

@@ -53,6 +53,17 @@ public final class Template {
         return new Template(text, parts);
     }
 
+    /** The variables the template's placeholders read (see {@link CompiledExpr#identifiers()}). */
+    public java.util.Set<String> identifiers() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Object part : parts) {
+            if (part instanceof CompiledExpr e) {
+                out.addAll(e.identifiers());
+            }
+        }
+        return out;
+    }
+
     /** True when the template is exactly one placeholder, whose value may be a list. */
     public boolean isSinglePlaceholder() {
         return parts.size() == 1 && parts.get(0) instanceof CompiledExpr;

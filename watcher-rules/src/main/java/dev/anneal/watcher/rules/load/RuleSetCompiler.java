@@ -191,7 +191,19 @@ public final class RuleSetCompiler {
 
     private CompiledRule rule(ExprEnvironment env, PackSpec pack, RuleSpec spec) {
         String at = "rule " + spec.id();
+        scope = Scope.rule(spec.baseline().isPresent());
+        try {
+            return ruleInScope(env, pack, spec, at);
+        } finally {
+            scope = Scope.PACK;
+        }
+    }
+
+    private CompiledRule ruleInScope(ExprEnvironment env, PackSpec pack, RuleSpec spec, String at) {
+        Scope ruleScope = scope;
+        scope = new Scope(false, false, false, "a selector (evaluated before the rule's windows and baseline)");
         CompiledExpr where = spec.select().where().map(w -> compile(env, w, at + ".select.where", true)).orElse(null);
+        scope = ruleScope;
         List<CompiledWindow> windows = new ArrayList<>();
         for (WindowSpec w : spec.windows()) {
             CompiledExpr of = compile(env, w.of(), at + ".windows." + w.name() + ".of", false);
@@ -200,7 +212,9 @@ public final class RuleSetCompiler {
                 windows.add(new CompiledWindow(w.name(), w.fn(), of, extent));
             }
         }
+        scope = new Scope(false, false, false, "a baseline expression (computed before the windows)");
         CompiledExpr baseline = spec.baseline().map(b -> compile(env, b, at + ".baseline", false)).orElse(null);
+        scope = ruleScope;
         CompiledExpr bandOf = spec.band().map(b -> compile(env, b.of(), at + ".band.of", false)).orElse(null);
         CompiledExpr condition = spec.condition().map(c -> compile(env, c, at + ".condition", true)).orElse(null);
         CompiledExpr value = spec.value().map(v -> compile(env, v, at + ".value", false)).orElse(null);
@@ -229,9 +243,54 @@ public final class RuleSetCompiler {
                 r.threshold(), r.forExtent(), r.keepFiringFor(), r.absent(), r.annotations(), r.reason(), r.labels());
     }
 
+    /**
+     * Which rule-scoped variables an expression may read where it stands: {@code window.*} and
+     * {@code baseline} belong to the rule that declares them, {@code alert.*} to its templates.
+     * Outside their scope they would read whatever the last rule left behind, so using them there
+     * is a load error.
+     */
+    private record Scope(boolean window, boolean baseline, boolean alert, String what) {
+        static final Scope PACK = new Scope(false, false, false, "a pack-level expression (derive or promotion)");
+
+        static Scope rule(boolean hasBaseline) {
+            return new Scope(true, hasBaseline, false, "a rule expression");
+        }
+
+        static Scope template(boolean hasBaseline) {
+            return new Scope(true, hasBaseline, true, "a template");
+        }
+    }
+
+    private Scope scope = Scope.PACK;
+
+    private void checkScope(java.util.Set<String> identifiers, Expr expr, String at) {
+        for (String id : identifiers) {
+            String problem = null;
+            if (id.equals("window") || id.startsWith("window.")) {
+                if (!scope.window()) {
+                    problem = "'" + id + "' cannot be used in " + scope.what()
+                            + ": windows belong to the rule that declares them";
+                }
+            } else if (id.equals("baseline")) {
+                if (!scope.baseline()) {
+                    problem = "'baseline' is only defined in a rule that declares 'baseline:'";
+                }
+            } else if (id.equals("alert") || id.startsWith("alert.")) {
+                if (!scope.alert()) {
+                    problem = "'" + id + "' exists only in a rule's annotations and reason";
+                }
+            }
+            if (problem != null) {
+                problems.add(expr.loc() + ": " + at + ": " + problem);
+            }
+        }
+    }
+
     private CompiledExpr compile(ExprEnvironment env, Expr expr, String at, boolean bool) {
         try {
-            return bool ? env.compileBool(expr) : env.compileAny(expr);
+            CompiledExpr compiled = bool ? env.compileBool(expr) : env.compileAny(expr);
+            checkScope(compiled.identifiers(), expr, at);
+            return compiled;
         } catch (ExprCompileException e) {
             problems.add(expr.loc() + ": " + at + ": " + e.getMessage().replace("\n", "\n    "));
             return null;
@@ -239,11 +298,19 @@ public final class RuleSetCompiler {
     }
 
     private Template template(ExprEnvironment env, Expr expr, String at) {
+        Scope outer = scope;
+        if (scope.window()) {
+            scope = Scope.template(scope.baseline());
+        }
         try {
-            return Template.compile(expr, env);
+            Template compiled = Template.compile(expr, env);
+            checkScope(compiled.identifiers(), expr, at);
+            return compiled;
         } catch (ExprCompileException e) {
             problems.add(expr.loc() + ": " + at + ": " + e.getMessage().replace("\n", "\n    "));
             return null;
+        } finally {
+            scope = outer;
         }
     }
 

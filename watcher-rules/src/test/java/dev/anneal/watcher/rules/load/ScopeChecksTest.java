@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.watcher.rules.EngineHarness;
 import dev.anneal.watcher.rules.model.RecordKind;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +51,6 @@ class ScopeChecksTest {
     }
 
     @Test
-    @Disabled("BUG: RuleSetCompiler checks window.NAME only inside rules; a promotion condition (or a derive) reading window.g compiles and at run time reads the windows of whichever rule ran last")
     void aPromotionConditionCannotReadWindows() {
         assertThatThrownBy(() -> EngineHarness.compile("""
                 pack: scope
@@ -70,7 +68,6 @@ class ScopeChecksTest {
     }
 
     @Test
-    @Disabled("BUG: RuleSetCompiler checks window.NAME only inside rules; a derive reading window.g compiles and its value depends on which rule first used it")
     void aDeriveCannotReadWindows() {
         assertThatThrownBy(() -> EngineHarness.compile("""
                 pack: scope
@@ -87,7 +84,6 @@ class ScopeChecksTest {
     }
 
     @Test
-    @Disabled("BUG: a rule without 'baseline:' may use the baseline variable; it loads and then fails on every record with an opaque CelUnknownSet error")
     void baselineNeedsADeclaredBaseline() {
         assertThatThrownBy(() -> EngineHarness.compile("""
                 pack: scope
@@ -100,7 +96,6 @@ class ScopeChecksTest {
     }
 
     @Test
-    @Disabled("BUG: alert.value is documented for annotations and reasons only, but a condition may use it and then reads the value of the last alert any rule rendered")
     void alertVariablesAreForTemplatesOnly() {
         assertThatThrownBy(() -> EngineHarness.compile("""
                 pack: scope
