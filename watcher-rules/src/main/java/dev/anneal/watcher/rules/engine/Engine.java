@@ -62,9 +62,33 @@ public final class Engine {
         return Collections.unmodifiableMap(runs);
     }
 
-    /** Evaluates one accepted record (check {@link RuleSet#rejectReason} first). */
+    /**
+     * Evaluates one accepted record (check {@link RuleSet#rejectReason} first) against the run
+     * state this engine keeps. Replay uses this form; the daemon keeps run state in a store and
+     * uses {@link #process(RunState, TelemetryRecord)}.
+     */
     public Step process(TelemetryRecord record) {
-        RunState run = runs.computeIfAbsent(record.runId(), id -> new RunState(id, ruleSet));
+        RunState run = runs.computeIfAbsent(record.runId(), this::newRun);
+        return process(run, record, true);
+    }
+
+    /** A fresh state for a run this rule set has not seen. */
+    public RunState newRun(String runId) {
+        return new RunState(runId, ruleSet);
+    }
+
+    /**
+     * Evaluates one accepted record against a run state the caller owns (a state store entry),
+     * updating it in place. The caller persists it afterwards.
+     */
+    public Step process(RunState run, TelemetryRecord record) {
+        if (!run.runId.equals(record.runId())) {
+            throw new IllegalArgumentException("record of run " + record.runId() + " given state of run " + run.runId);
+        }
+        return process(run, record, false);
+    }
+
+    private Step process(RunState run, TelemetryRecord record, boolean scheduleDeadlines) {
         StepBuilder out = new StepBuilder();
         ctx.bind(record);
         for (CompiledPack pack : ruleSet.packsFor(record.kind())) {
@@ -72,7 +96,7 @@ public final class Engine {
             for (CompiledRule rule : pack.rules()) {
                 if (rule.kinds().contains(record.kind())) {
                     if (rule.isAbsence()) {
-                        observeForAbsence(run, rule, record, out);
+                        observeForAbsence(run, rule, record, out, scheduleDeadlines);
                     } else {
                         evaluate(run, rule, record, out);
                     }
@@ -88,7 +112,7 @@ public final class Engine {
     }
 
     /**
-     * Advances the clock to {@code now} (event time in replay, wall-clock time in the daemon) and
+     * Advances the clock to {@code now} (event time in replay) for the runs this engine keeps and
      * fires the absence rules whose silence has lasted long enough.
      */
     public Step advanceTime(long now) {
@@ -101,20 +125,48 @@ public final class Engine {
             RunState run = runs.get(d.runId());
             CompiledRule rule = ruleSet.rules().get(d.rule());
             RuleState st = run.rules[d.rule()];
-            if (st.state != AlertState.INACTIVE || !st.seen || st.lastSeen + rule.absent().millis() != d.at()) {
-                continue;
+            if (st.state == AlertState.INACTIVE && st.seen && st.lastSeen + rule.absent().millis() == d.at()) {
+                fireAbsence(run, rule, st, now, out);
             }
-            ctx.bindNone(run.runId);
-            st.alertId = alertId(rule, run.runId, st.lastSource);
-            st.startedAt = st.lastSource;
-            st.state = AlertState.FIRING;
-            st.lastValue = (now - st.lastSeen) / 1000.0;
-            st.lastThreshold = rule.absent().millis() / 1000.0;
-            st.reasons = reasons(rule, st);
-            out.alerts.add(event(rule, run, st, AlertState.FIRING, st.lastSource, now, false));
-            recommend(run, st.lastSource, now, false, out);
         }
         return out.build();
+    }
+
+    /**
+     * Advances the clock to {@code now} for one run the caller owns (the daemon's wall-clock
+     * punctuator walks its store with this) and fires the absence rules that are due.
+     */
+    public Step advanceTime(RunState run, long now) {
+        if (!hasAbsence) {
+            return Step.EMPTY;
+        }
+        StepBuilder out = new StepBuilder();
+        for (CompiledRule rule : ruleSet.rules()) {
+            if (rule.isAbsence()) {
+                RuleState st = run.rules[rule.index()];
+                if (st.state == AlertState.INACTIVE && st.seen && now - st.lastSeen >= rule.absent().millis()) {
+                    fireAbsence(run, rule, st, now, out);
+                }
+            }
+        }
+        return out.build();
+    }
+
+    /** True when the rule set has absence rules (so clock advances can change anything). */
+    public boolean hasAbsenceRules() {
+        return hasAbsence;
+    }
+
+    private void fireAbsence(RunState run, CompiledRule rule, RuleState st, long now, StepBuilder out) {
+        ctx.bindNone(run.runId);
+        st.alertId = alertId(rule, run.runId, st.lastSource);
+        st.startedAt = st.lastSource;
+        st.state = AlertState.FIRING;
+        st.lastValue = (now - st.lastSeen) / 1000.0;
+        st.lastThreshold = rule.absent().millis() / 1000.0;
+        st.reasons = reasons(rule, st);
+        out.alerts.add(event(rule, run, st, AlertState.FIRING, st.lastSource, now, false));
+        recommend(run, st.lastSource, now, false, out);
     }
 
     private boolean selects(List<String> present, CompiledExpr where, String ruleId, TelemetryRecord record,
@@ -282,7 +334,8 @@ public final class Engine {
         return f.isRecords() ? st.matchCount >= f.records() : t - st.pendingSince >= f.millis();
     }
 
-    private void observeForAbsence(RunState run, CompiledRule rule, TelemetryRecord record, StepBuilder out) {
+    private void observeForAbsence(RunState run, CompiledRule rule, TelemetryRecord record, StepBuilder out,
+                                   boolean scheduleDeadline) {
         if (!selects(rule.present(), rule.where(), rule.id(), record, out)) {
             return;
         }
@@ -297,7 +350,9 @@ public final class Engine {
         if (record.hasTimestamp()) {
             st.seen = true;
             st.lastSeen = record.eventTime();
-            deadlines.add(new Deadline(st.lastSeen + rule.absent().millis(), run.runId, rule.index()));
+            if (scheduleDeadline) {
+                deadlines.add(new Deadline(st.lastSeen + rule.absent().millis(), run.runId, rule.index()));
+            }
         }
     }
 
