@@ -231,7 +231,7 @@ final class JsonMessageDecoder {
             long ordinal = frame.ordinal().next();
             boolean timed = envelope.timestamp() != null;
             String runId = envelope.runId() != null ? envelope.runId() : frame.defaultRunId();
-            TelemetryRecord record = new TelemetryRecord(runId, kind, position,
+            TelemetryRecord record = TelemetryRecord.owning(runId, kind, position,
                     timed ? envelope.timestamp() : ordinal, timed, envelope.synthetic(), fields);
             frame.sink().accept(new DecodeResult.Decoded(record));
         }

@@ -37,6 +37,7 @@ import java.util.Map;
 final class JsonValueReader {
 
     private static final String CYCLE_KEY = "cycle";
+    private final int[] sizeHints = new int[8];
 
     private IdentityHashMap<Map<String, Object>, String> integerCycles;
     private IdentityHashMap<List<Object>, ElementSpans> spans;
@@ -111,7 +112,8 @@ final class JsonValueReader {
     }
 
     private Map<String, Object> readObject(JsonParser p) throws IOException {
-        Map<String, Object> map = new LinkedHashMap<>();
+        int depth = Math.min(p.getParsingContext().getNestingDepth(), sizeHints.length - 1);
+        Map<String, Object> map = new LinkedHashMap<>(Math.max(16, sizeHints[depth] * 4 / 3 + 1));
         String name;
         while ((name = p.nextFieldName()) != null) {
             JsonToken token = p.nextToken();
@@ -126,6 +128,7 @@ final class JsonValueReader {
             }
             map.put(name, value);
         }
+        sizeHints[depth] = map.size();
         if (p.currentToken() != JsonToken.END_OBJECT) {
             throw new JsonParseException(p, "Unexpected end-of-input in object");
         }

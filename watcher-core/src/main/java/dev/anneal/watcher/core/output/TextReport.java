@@ -87,7 +87,7 @@ public final class TextReport {
         }
         for (AlertSummary a : run.alerts()) {
             if (a.fired()) {
-                alert(out, a, fired.firing(a.id()));
+                alert(out, a, fired.firing(run.runId(), a.rule()));
             }
         }
         if (run.last().action() != run.decision()) {

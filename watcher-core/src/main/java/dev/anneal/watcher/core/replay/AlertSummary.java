@@ -6,12 +6,13 @@ import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.model.SourcePosition;
 
 /**
- * One alert of a run over a whole replay: its last state and the most telling value seen.
+ * One rule's alerts for a run over a whole replay: the latest episode's id, state and value, and
+ * whether any episode of the rule fired.
  *
  * @param id        deterministic alert id
  * @param rule      rule id
  * @param state     last state reached (pending, firing, resolved or inactive)
- * @param fired     whether it ever reached firing
+ * @param fired     whether any episode of the rule reached firing
  * @param severity  severity
  * @param action    action
  * @param value     value at its last transition

@@ -180,10 +180,14 @@ public final class Replay {
             }
         }
 
+        /**
+         * Keeps one entry per rule (its latest episode), so a rule that flaps a million times
+         * costs one entry: replay memory grows with runs and rules, never with records.
+         */
         void alert(AlertEvent a) {
-            AlertSummary prev = alerts.get(a.id());
+            AlertSummary prev = alerts.get(a.rule());
             boolean fired = a.state() == AlertState.FIRING || (prev != null && prev.fired());
-            alerts.put(a.id(), new AlertSummary(a.id(), a.rule(), a.state(), fired, a.severity(), a.action(),
+            alerts.put(a.rule(), new AlertSummary(a.id(), a.rule(), a.state(), fired, a.severity(), a.action(),
                     a.value(), a.threshold(), a.startedAt(), a.source(),
                     a.annotations().getOrDefault("summary", "")));
         }

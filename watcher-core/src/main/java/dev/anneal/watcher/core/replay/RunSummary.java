@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param reasons  the reasons behind the verdict (those of the recommendation that set it)
  * @param decidedBy the recommendation that set the verdict
  * @param last     the run's final recommendation
- * @param alerts   every alert the run had, in order of first appearance
+ * @param alerts   for each rule that alerted, its latest episode (with whether any episode fired),
+ *                  in order of first appearance
  */
 public record RunSummary(String runId, Action decision, List<String> reasons, Recommendation decidedBy,
                          Recommendation last, List<AlertSummary> alerts) {

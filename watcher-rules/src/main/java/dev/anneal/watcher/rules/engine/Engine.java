@@ -125,8 +125,15 @@ public final class Engine {
             RunState run = runs.get(d.runId());
             CompiledRule rule = ruleSet.rules().get(d.rule());
             RuleState st = run.rules[d.rule()];
-            if (st.state == AlertState.INACTIVE && st.seen && st.lastSeen + rule.absent().millis() == d.at()) {
-                fireAbsence(run, rule, st, now, out);
+            st.deadlineQueued = false;
+            if (st.state == AlertState.INACTIVE && st.seen) {
+                long due = st.lastSeen + rule.absent().millis();
+                if (due <= now) {
+                    fireAbsence(run, rule, st, now, out);
+                } else {
+                    deadlines.add(new Deadline(due, d.runId(), d.rule()));
+                    st.deadlineQueued = true;
+                }
             }
         }
         return out.build();
@@ -350,8 +357,9 @@ public final class Engine {
         if (record.hasTimestamp()) {
             st.seen = true;
             st.lastSeen = record.eventTime();
-            if (scheduleDeadline) {
+            if (scheduleDeadline && !st.deadlineQueued) {
                 deadlines.add(new Deadline(st.lastSeen + rule.absent().millis(), run.runId, rule.index()));
+                st.deadlineQueued = true;
             }
         }
     }

@@ -48,6 +48,8 @@ public final class RuleState {
         return startedAt;
     }
 
+    boolean deadlineQueued;
+
     void clear() {
         state = AlertState.INACTIVE;
         alertId = null;

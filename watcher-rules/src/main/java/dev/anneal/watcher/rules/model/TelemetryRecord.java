@@ -42,7 +42,48 @@ public record TelemetryRecord(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(fields, "fields");
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        if (!(fields instanceof OwnedFields)) {
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+    }
+
+    /**
+     * Builds a record that takes ownership of {@code fields} instead of copying it: the decoder
+     * builds a fresh map per record and never touches it again, and at a million records the copy
+     * is a measurable share of replay time. The caller must not keep or change the map.
+     */
+    public static TelemetryRecord owning(String runId, RecordKind kind, SourcePosition position, long eventTime,
+                                         boolean hasTimestamp, boolean synthetic, Map<String, Object> fields) {
+        return new TelemetryRecord(runId, kind, position, eventTime, hasTimestamp, synthetic, new OwnedFields(fields));
+    }
+
+    /** A read-only view of a map the record owns (see {@link #owning}). */
+    private static final class OwnedFields extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> map;
+
+        OwnedFields(Map<String, Object> map) {
+            this.map = Objects.requireNonNull(map, "fields");
+        }
+
+        @Override
+        public Object get(Object key) {
+            return map.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return map.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return map.size();
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            return Collections.unmodifiableMap(map).entrySet();
+        }
     }
 
     /** The field's value, or {@code null} when the key is absent (a JSON null is {@link FieldValues#NULL}). */

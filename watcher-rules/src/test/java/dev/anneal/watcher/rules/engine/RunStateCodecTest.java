@@ -33,7 +33,9 @@ class RunStateCodecTest {
     private static List<TelemetryRecord> records(long seed, int n) {
         Random rnd = new Random(seed);
         List<TelemetryRecord> out = new ArrayList<>();
+        long time = 0;
         for (int i = 0; i < n; i++) {
+            time += 60_000L * (1 + rnd.nextInt(12));
             String run = "run-" + rnd.nextInt(3);
             Map<String, Object> f = new LinkedHashMap<>();
             boolean rehearsal = rnd.nextInt(10) == 0;
@@ -71,7 +73,7 @@ class RunStateCodecTest {
                 }
             }
             out.add(new TelemetryRecord(run, rehearsal ? RecordKind.REHEARSAL : RecordKind.PPO,
-                    SourcePosition.line("t.jsonl", i + 1), 1_000L * 60 * i * (1 + rnd.nextInt(12)), true, false, f));
+                    SourcePosition.line("t.jsonl", i + 1), time, true, false, f));
         }
         return out;
     }
