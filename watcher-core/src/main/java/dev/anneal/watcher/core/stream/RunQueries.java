@@ -1,0 +1,249 @@
+package dev.anneal.watcher.core.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.rules.engine.CompiledRule;
+import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RuleState;
+import dev.anneal.watcher.rules.engine.RunState;
+import dev.anneal.watcher.rules.engine.RunStateCodec;
+import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Evidence;
+import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.Severity;
+import dev.anneal.watcher.rules.model.SourcePosition;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-only views of the run states this daemon instance holds, for {@code /api/runs} and
+ * {@code /api/runs/{id}}. It reads the {@value WatcherTopology#STORE} store through interactive
+ * queries, so it sees the runs of the partitions assigned to this instance only; with several
+ * instances a run lives on exactly one of them.
+ *
+ * <p>States are decoded with the current rule set, as the processor will decode them at the run's
+ * next record: after a reload, a changed rule's alert is no longer active here either.
+ *
+ * <p>A store handle goes stale when partitions move; create a {@code RunQueries} per request
+ * (it is cheap) with {@link #localStore(KafkaStreams)}, which throws
+ * {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the store is not
+ * queryable (starting, rebalancing): answer "try again" then.
+ */
+public final class RunQueries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunQueries.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /**
+     * One run in the list.
+     *
+     * @param runId        the run
+     * @param action       its current recommendation's action, or null before its first recommendation
+     * @param latched      whether that action is held by a FREEZE/ROLLBACK latch
+     * @param reasons      the recommendation's reasons
+     * @param activeAlerts how many of its alerts are pending or firing
+     * @param changedAt    the record where the recommendation last changed, or null
+     */
+    public record RunOverview(String runId, Action action, boolean latched, List<String> reasons, int activeAlerts,
+            SourcePosition changedAt) {
+        public RunOverview {
+            Objects.requireNonNull(runId, "runId");
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /**
+     * One pending or firing alert of a run, as the rule's state holds it now.
+     *
+     * @param rule       rule id
+     * @param alertId    the alert's deterministic id (as published on the alerts topic)
+     * @param state      {@code PENDING} or {@code FIRING}
+     * @param severity   the rule's severity
+     * @param action     the action the rule recommends while firing
+     * @param value      the latest observed value (null when the rule defines none)
+     * @param threshold  the latest threshold (null when the rule defines none)
+     * @param startedAt  the record where the alert started
+     * @param lastSource the latest record that confirmed it (null when unknown)
+     * @param reasons    the rule's reason texts for the latest confirmation
+     */
+    public record ActiveAlert(String rule, String alertId, AlertState state, Severity severity, Action action,
+            Double value, Double threshold, SourcePosition startedAt, SourcePosition lastSource,
+            List<String> reasons) {
+        public ActiveAlert {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(alertId, "alertId");
+            Objects.requireNonNull(state, "state");
+            if (state != AlertState.PENDING && state != AlertState.FIRING) {
+                throw new IllegalArgumentException("an active alert is pending or firing, not " + state);
+            }
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /**
+     * Everything the daemon holds about one run.
+     *
+     * @param runId          the run
+     * @param recommendation its current recommendation (empty before its first one)
+     * @param latched        the FREEZE/ROLLBACK latch, or null
+     * @param activeAlerts   pending and firing alerts, in rule order
+     * @param evidence       the evidence behind the current recommendation (firing and latched alerts)
+     * @param ruleSet        digest of the rule set the view was decoded with
+     */
+    public record RunDetail(String runId, Optional<Recommendation> recommendation, Action latched,
+            List<ActiveAlert> activeAlerts, List<Evidence> evidence, String ruleSet) {
+        public RunDetail {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(recommendation, "recommendation");
+            activeAlerts = List.copyOf(activeAlerts);
+            evidence = List.copyOf(evidence);
+        }
+    }
+
+    private final ReadOnlyKeyValueStore<String, byte[]> store;
+    private final RuleSet ruleSet;
+    private final RunStateCodec codec;
+
+    /**
+     * @param store the run-state store ({@link #localStore(KafkaStreams)}, or a test driver's store)
+     * @param rules the rule set the daemon evaluates
+     */
+    public RunQueries(ReadOnlyKeyValueStore<String, byte[]> store, RuleSetHolder rules) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.ruleSet = rules.ruleSet();
+        this.codec = new RunStateCodec(ruleSet);
+    }
+
+    /**
+     * This instance's view of the run-state store.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while it is not queryable
+     */
+    public static ReadOnlyKeyValueStore<String, byte[]> localStore(KafkaStreams streams) {
+        return streams.store(StoreQueryParameters.fromNameAndType(WatcherTopology.STORE,
+                QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** Every run this instance holds, ordered by run id. */
+    public List<RunOverview> runs() {
+        List<RunOverview> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                decode(entry.key, entry.value).ifPresent(run -> out.add(overview(run)));
+            }
+        }
+        out.sort((a, b) -> a.runId().compareTo(b.runId()));
+        return out;
+    }
+
+    /** One run, or empty when this instance holds no such run. */
+    public Optional<RunDetail> run(String runId) {
+        byte[] stored = store.get(runId);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        return decode(runId, stored).map(run -> detail(run, stored));
+    }
+
+    private Optional<RunState> decode(String runId, byte[] stored) {
+        try {
+            return Optional.of(codec.decode(stored));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("the stored state of run {} cannot be read and is left out: {}", runId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private RunOverview overview(RunState run) {
+        int active = 0;
+        for (CompiledRule rule : ruleSet.rules()) {
+            if (isActive(run.rule(rule.index()))) {
+                active++;
+            }
+        }
+        Recommendation rec = run.recommendation();
+        return new RunOverview(run.runId(), rec == null ? null : rec.action(), rec != null && rec.latched(),
+                rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source());
+    }
+
+    private RunDetail detail(RunState run, byte[] stored) {
+        StoredDetails details = StoredDetails.of(stored);
+        List<ActiveAlert> alerts = new ArrayList<>();
+        for (CompiledRule rule : ruleSet.rules()) {
+            RuleState st = run.rule(rule.index());
+            if (isActive(st)) {
+                JsonNode r = details.rule(rule.id());
+                alerts.add(new ActiveAlert(rule.id(), st.alertId(), st.state(), rule.severity(), rule.action(),
+                        number(r, "lastValue"), number(r, "lastThreshold"), st.startedAt(), position(r, "lastSource"),
+                        strings(r, "reasons")));
+            }
+        }
+        Recommendation rec = run.recommendation();
+        return new RunDetail(run.runId(), Optional.ofNullable(rec), run.latched(), alerts,
+                rec == null ? List.of() : rec.evidence(), ruleSet.digest());
+    }
+
+    private static boolean isActive(RuleState st) {
+        return st.state() == AlertState.PENDING || st.state() == AlertState.FIRING;
+    }
+
+    /**
+     * The per-rule details {@link RuleState} does not expose (latest value, threshold, source and
+     * reasons), read from the stored {@link RunStateCodec} JSON. Only rules the codec restored
+     * (same fingerprint) are asked for, so the stored entry is the one the state came from.
+     */
+    private record StoredDetails(JsonNode rules) {
+        static StoredDetails of(byte[] stored) {
+            try {
+                JsonNode root = MAPPER.readTree(stored);
+                return new StoredDetails(root == null ? null : root.get("rules"));
+            } catch (IOException e) {
+                return new StoredDetails(null);
+            }
+        }
+
+        JsonNode rule(String id) {
+            return rules == null ? null : rules.get(id);
+        }
+    }
+
+    private static Double number(JsonNode rule, String field) {
+        JsonNode v = rule == null ? null : rule.get(field);
+        return v != null && v.isNumber() ? v.doubleValue() : null;
+    }
+
+    private static SourcePosition position(JsonNode rule, String field) {
+        JsonNode v = rule == null ? null : rule.get(field);
+        if (v == null || !v.isObject()) {
+            return null;
+        }
+        try {
+            return MAPPER.treeToValue(v, SourcePosition.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static List<String> strings(JsonNode rule, String field) {
+        JsonNode v = rule == null ? null : rule.get(field);
+        List<String> out = new ArrayList<>();
+        if (v != null && v.isArray()) {
+            v.forEach(s -> out.add(s.asText()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.anneal.watcher.core.stream;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
+
+/**
+ * The Kafka Streams configuration the daemon runs with, each default next to the reason for it.
+ * The result is a plain {@link Properties}: the caller may override any key afterwards.
+ */
+public final class StreamsConfigs {
+
+    /** {@code application.id}: also the consumer group and the prefix of the changelog topic. */
+    public static final String DEFAULT_APPLICATION_ID = "watcher";
+    /**
+     * {@code processing.guarantee}: outputs, state changelog and input offsets commit together, so a
+     * crash neither loses nor duplicates a decision.
+     */
+    public static final String DEFAULT_PROCESSING_GUARANTEE = StreamsConfig.EXACTLY_ONCE_V2;
+    /**
+     * {@code commit.interval.ms}: under exactly-once, outputs become visible to read-committed
+     * consumers only at a commit, so this bounds the added alert latency.
+     */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+    /** {@code num.standby.replicas}: none; a moved task restores from the changelog. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 0;
+    /** {@code replication.factor} of internal topics: -1 takes the broker's default. */
+    public static final int BROKER_DEFAULT_REPLICATION = -1;
+
+    private StreamsConfigs() {
+    }
+
+    /** The defaults with {@link #DEFAULT_APPLICATION_ID} and the broker's replication factor. */
+    public static Properties defaults(String bootstrapServers, Path stateDir) {
+        return defaults(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, BROKER_DEFAULT_REPLICATION);
+    }
+
+    /**
+     * The daemon's Streams configuration.
+     *
+     * @param applicationId     the application id (several daemons with one id share the work)
+     * @param bootstrapServers  the Kafka bootstrap servers
+     * @param stateDir          where the RocksDB run-state stores live
+     * @param replicationFactor replication of the changelog topic, or -1 for the broker default
+     */
+    public static Properties defaults(String applicationId, String bootstrapServers, Path stateDir,
+            int replicationFactor) {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (replicationFactor == 0 || replicationFactor < BROKER_DEFAULT_REPLICATION) {
+            throw new IllegalArgumentException("replication factor must be positive or -1 (broker default), was "
+                    + replicationFactor);
+        }
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, DEFAULT_PROCESSING_GUARANTEE);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(DEFAULT_COMMIT_INTERVAL_MS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(DEFAULT_STANDBY_REPLICAS));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(replicationFactor));
+        // A record without a valid timestamp (an old producer) would otherwise stop the stream
+        // thread; the partition's time is the best stand-in for its event time.
+        p.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                UsePartitionTimeOnInvalidTimestamp.class.getName());
+        return p;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.anneal.watcher.core.stream;
+
+import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.Recommendation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The daemon's meters, with their names and tags in one place. Names and tag keys are public API
+ * (dashboards and alerts are built on them): they are written in their Prometheus form, which
+ * Micrometer's Prometheus naming convention leaves as it is.
+ *
+ * <p>Every tag has a bounded set of values: rule ids come from the loaded rule set, states,
+ * severities and actions are enums, and rejection reasons are reduced to a
+ * {@link RejectionCategory}. Run ids are never tags.
+ *
+ * <p>Thread-safe (Micrometer meters are); one instance is shared by every stream task.
+ */
+public final class WatcherMetrics {
+
+    /** Kafka records (messages) read from the input topics. */
+    public static final String RECORDS_CONSUMED = "watcher_records_consumed_total";
+    /** Telemetry records accepted for evaluation (a message holding a JSON array yields several). */
+    public static final String RECORDS_ACCEPTED = "watcher_records_accepted_total";
+    /** Rejected records (each one a dead letter), tagged {@value #TAG_REASON} = {@link RejectionCategory#id()}. */
+    public static final String RECORDS_REJECTED = "watcher_records_rejected_total";
+    /** Rule evaluations: for each accepted record, one per rule that selects the record's kind. */
+    public static final String RULE_EVALUATIONS = "watcher_rule_evaluations_total";
+    /** Rule evaluation errors (the rule is treated as not matching that record), tagged {@value #TAG_RULE}. */
+    public static final String RULE_ERRORS = "watcher_rule_errors_total";
+    /**
+     * Alert transitions the engine produced, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY} and
+     * {@value #TAG_STATE} (pending, inactive, firing, resolved; only firing and resolved are published).
+     */
+    public static final String ALERTS = "watcher_alerts_total";
+    /** Recommendation changes published, tagged {@value #TAG_ACTION}. */
+    public static final String RECOMMENDATIONS = "watcher_recommendations_total";
+    /**
+     * Seconds from an input record's Kafka timestamp to the moment an output it caused is
+     * forwarded, tagged {@value #TAG_OUTPUT} ({@code alert}, {@code recommendation}); measured with
+     * the daemon's clock. Outputs of the absence punctuator have no input record and are not measured.
+     */
+    public static final String EVENT_TO_OUTPUT = "watcher_event_to_output_seconds";
+    /** Stored run states that could not be decoded and were started afresh (a bug or a format change). */
+    public static final String STATE_ERRORS = "watcher_state_errors_total";
+    /** Rule reloads, tagged {@value #TAG_RESULT}: {@code applied}, {@code unchanged} or {@code refused}. */
+    public static final String RULE_RELOADS = "watcher_rule_reloads_total";
+
+    public static final String TAG_REASON = "reason";
+    public static final String TAG_RULE = "rule";
+    public static final String TAG_SEVERITY = "severity";
+    public static final String TAG_STATE = "state";
+    public static final String TAG_ACTION = "action";
+    public static final String TAG_OUTPUT = "output";
+    public static final String TAG_RESULT = "result";
+
+    /** {@value #TAG_OUTPUT} value of alert outputs. */
+    public static final String OUTPUT_ALERT = "alert";
+    /** {@value #TAG_OUTPUT} value of recommendation outputs. */
+    public static final String OUTPUT_RECOMMENDATION = "recommendation";
+
+    private final MeterRegistry registry;
+    private final Counter consumed;
+    private final Counter accepted;
+    private final Counter evaluations;
+    private final Counter stateErrors;
+    private final Timer alertLatency;
+    private final Timer recommendationLatency;
+
+    /** Meters registered in {@code registry}. */
+    public WatcherMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.consumed = Counter.builder(RECORDS_CONSUMED)
+                .description("Kafka records read from the input topics").register(registry);
+        this.accepted = Counter.builder(RECORDS_ACCEPTED)
+                .description("telemetry records accepted for evaluation").register(registry);
+        this.evaluations = Counter.builder(RULE_EVALUATIONS)
+                .description("rules evaluated: one per accepted record and rule selecting its kind").register(registry);
+        this.stateErrors = Counter.builder(STATE_ERRORS)
+                .description("stored run states that could not be decoded and were started afresh").register(registry);
+        this.alertLatency = latency(registry, OUTPUT_ALERT);
+        this.recommendationLatency = latency(registry, OUTPUT_RECOMMENDATION);
+    }
+
+    /** Meters in a private in-memory registry: for tests and for running without metrics export. */
+    public WatcherMetrics() {
+        this(new SimpleMeterRegistry());
+    }
+
+    private static Timer latency(MeterRegistry registry, String output) {
+        return Timer.builder(EVENT_TO_OUTPUT)
+                .description("time from an input record's timestamp to the output it caused")
+                .tag(TAG_OUTPUT, output)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A rule reload published a new rule set (call after {@link RuleSetHolder#swap} returned true). */
+    public void reloadApplied() {
+        reload("applied");
+    }
+
+    /** A reload found the same rule set (a SIGHUP without edits; {@link RuleSetHolder#swap} returned false). */
+    public void reloadUnchanged() {
+        reload("unchanged");
+    }
+
+    /** A reload was refused because the new rule files did not load; the old rules keep running. */
+    public void reloadRefused() {
+        reload("refused");
+    }
+
+    private void reload(String result) {
+        Counter.builder(RULE_RELOADS).tag(TAG_RESULT, result).register(registry).increment();
+    }
+
+    void consumed() {
+        consumed.increment();
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    void rejected(RejectionCategory category) {
+        Counter.builder(RECORDS_REJECTED).tag(TAG_REASON, category.id()).register(registry).increment();
+    }
+
+    void ruleEvaluations(int count) {
+        if (count > 0) {
+            evaluations.increment(count);
+        }
+    }
+
+    void ruleError(String rule) {
+        Counter.builder(RULE_ERRORS).tag(TAG_RULE, rule).register(registry).increment();
+    }
+
+    void alert(AlertEvent alert) {
+        Counter.builder(ALERTS)
+                .tag(TAG_RULE, alert.rule())
+                .tag(TAG_SEVERITY, alert.severity().id())
+                .tag(TAG_STATE, alert.state().id())
+                .register(registry).increment();
+    }
+
+    void recommendation(Recommendation recommendation) {
+        Counter.builder(RECOMMENDATIONS).tag(TAG_ACTION, recommendation.action().name()).register(registry)
+                .increment();
+    }
+
+    void stateError() {
+        stateErrors.increment();
+    }
+
+    /** Records the latency of one alert output; negative spans (clock skew) count as zero. */
+    void alertLatency(long millis) {
+        alertLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    /** Records the latency of one recommendation output; negative spans count as zero. */
+    void recommendationLatency(long millis) {
+        recommendationLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+}

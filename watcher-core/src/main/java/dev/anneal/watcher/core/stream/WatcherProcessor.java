@@ -1,0 +1,305 @@
+package dev.anneal.watcher.core.stream;
+
+import dev.anneal.watcher.core.decode.DecodeResult;
+import dev.anneal.watcher.core.decode.Ordinal;
+import dev.anneal.watcher.core.decode.TelemetryDecoder;
+import dev.anneal.watcher.core.output.AlertJson;
+import dev.anneal.watcher.core.output.RecommendationJson;
+import dev.anneal.watcher.rules.engine.CompiledRule;
+import dev.anneal.watcher.rules.engine.Engine;
+import dev.anneal.watcher.rules.engine.RuleError;
+import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RunState;
+import dev.anneal.watcher.rules.engine.RunStateCodec;
+import dev.anneal.watcher.rules.engine.Step;
+import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RecordKind;
+import dev.anneal.watcher.rules.model.TelemetryRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's per-task processor: decode, validate, evaluate, publish (see {@link WatcherTopology}
+ * for the whole flow and its contract). One instance per stream task, used by one thread, so it
+ * owns a single-threaded {@link Engine}; everything a run needs across records lives in the
+ * {@value WatcherTopology#STORE} store, never in fields here, so a task that moves to another
+ * instance or restarts after a crash carries on from the changelog.
+ */
+final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WatcherProcessor.class);
+
+    /** Reason of a dead letter whose value is null, empty or blank. */
+    static final String EMPTY_MESSAGE = "empty message: no telemetry to decode";
+
+    private final RuleSetHolder rules;
+    private final Clock clock;
+    private final WatcherMetrics metrics;
+    private final Duration absenceInterval;
+    private final TelemetryDecoder decoder = new TelemetryDecoder();
+    /**
+     * Required by the decoder; its values are never used as event time here, because records
+     * without an envelope {@code ts} take their Kafka timestamp instead.
+     */
+    private final Ordinal ordinal = new Ordinal();
+    /** Rules whose evaluation errors were already logged by this task (later ones are only counted). */
+    private final Set<String> loggedRuleErrors = new HashSet<>();
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+    private long version;
+    private Engine engine;
+    private RunStateCodec codec;
+    private int[] rulesPerKind;
+
+    WatcherProcessor(RuleSetHolder rules, Clock clock, WatcherMetrics metrics, Duration absenceInterval) {
+        this.rules = rules;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.absenceInterval = absenceInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(WatcherTopology.STORE);
+        refreshRules();
+        context.schedule(absenceInterval, PunctuationType.WALL_CLOCK_TIME, this::checkAbsence);
+    }
+
+    /** Switches to a newly published rule set; stored states are decoded with its codec from now on. */
+    private void refreshRules() {
+        RuleSetHolder.Current current = rules.current();
+        if (current.version() == version) {
+            return;
+        }
+        RuleSet ruleSet = current.ruleSet();
+        engine = new Engine(ruleSet);
+        codec = new RunStateCodec(ruleSet);
+        rulesPerKind = new int[RecordKind.values().length];
+        for (CompiledRule rule : ruleSet.rules()) {
+            for (RecordKind kind : rule.kinds()) {
+                rulesPerKind[kind.ordinal()]++;
+            }
+        }
+        if (version != 0) {
+            LOG.info("task {} now evaluates rule set {} (version {})", context.taskId(), ruleSet.digest(),
+                    current.version());
+        }
+        version = current.version();
+    }
+
+    // ---------------------------------------------------------------- consume
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        metrics.consumed();
+        refreshRules();
+        RecordMetadata meta = context.recordMetadata().orElseThrow(
+                () -> new IllegalStateException("a source record without topic, partition and offset"));
+        String source = meta.topic() + "/" + meta.partition();
+        // Positions are 1-based like file lines: offset 0 is line 1. The dead-letter headers carry the raw offset.
+        long line = meta.offset() + 1;
+        String key = runIdOf(record.key());
+        // ------------------------------------------------------------ decode
+        List<DecodeResult> results = record.value() == null ? List.of()
+                : decoder.decodeMessage(source, line, record.value(), key != null ? key : meta.topic(), ordinal);
+        if (results.isEmpty()) {
+            // A tombstone or a blank message: nothing to evaluate, but nothing is dropped silently.
+            deadLetter(record, meta, source + ":" + line, EMPTY_MESSAGE);
+            return;
+        }
+        for (DecodeResult result : results) {
+            if (result instanceof DecodeResult.Rejected r) {
+                deadLetter(record, meta, r.position().toString(), r.rejection().reason());
+                continue;
+            }
+            TelemetryRecord decoded = ((DecodeResult.Decoded) result).record();
+
+            // -------------------------------------------------------- validate
+            if (key != null && !key.equals(decoded.runId())) {
+                deadLetter(record, meta, decoded.position().toString(), "envelope run_id \"" + decoded.runId()
+                        + "\" differs from the record key \"" + key + "\"; key records by their run id");
+                continue;
+            }
+            Optional<String> reason = engine.ruleSet().rejectReason(decoded);
+            if (reason.isPresent()) {
+                deadLetter(record, meta, decoded.position().toString(), reason.get());
+                continue;
+            }
+            metrics.accepted();
+            evaluate(withEventTime(decoded, record.timestamp()), record.timestamp());
+        }
+    }
+
+    /** The record key as a run id, or null when the record has none (a null, empty or blank key). */
+    private static String runIdOf(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        String text = new String(key, StandardCharsets.UTF_8);
+        return text.isBlank() ? null : text;
+    }
+
+    /**
+     * Records without an envelope {@code ts} take the Kafka record timestamp as event time, so that
+     * absence rules measure real silence; replay uses the record's ordinal instead, which only
+     * orders records. Rule windows and {@code for} counts of the built-in packs count records,
+     * so both give the same decisions.
+     */
+    private static TelemetryRecord withEventTime(TelemetryRecord r, long kafkaTimestamp) {
+        if (r.hasTimestamp()) {
+            return r;
+        }
+        return new TelemetryRecord(r.runId(), r.kind(), r.position(), kafkaTimestamp, true, r.synthetic(), r.fields());
+    }
+
+    // ---------------------------------------------------------------- evaluate, alert state, decide
+
+    private void evaluate(TelemetryRecord record, long inputTimestamp) {
+        RunState run = load(record.runId());
+        // As replay does: the record's own event time first fires the run's absence rules that
+        // fell due before it, then the record itself is evaluated.
+        Step absence = engine.advanceTime(run, record.eventTime());
+        Step step = engine.process(run, record);
+        metrics.ruleEvaluations(rulesPerKind[record.kind().ordinal()]);
+        store.put(run.runId(), codec.encode(run));
+        publish(run.runId(), absence, inputTimestamp, true);
+        publish(run.runId(), step, inputTimestamp, true);
+    }
+
+    private RunState load(String runId) {
+        byte[] stored = store.get(runId);
+        RunState run = stored == null ? null : decode(runId, stored);
+        return run != null ? run : engine.newRun(runId);
+    }
+
+    /**
+     * The stored state of a run, or null (logged and counted) when it cannot be read. That means a
+     * bug or an incompatible format change; the run starts afresh rather than stopping the task on
+     * a record it could never get past.
+     */
+    private RunState decode(String runId, byte[] stored) {
+        try {
+            RunState run = codec.decode(stored);
+            if (runId.equals(run.runId())) {
+                return run;
+            }
+            LOG.error("the state stored under run {} belongs to run {}; starting run {} afresh", runId, run.runId(),
+                    runId);
+        } catch (IllegalArgumentException e) {
+            LOG.error("the stored state of run {} cannot be read ({}); starting it afresh", runId, e.getMessage());
+        }
+        metrics.stateError();
+        return null;
+    }
+
+    /**
+     * Wall-clock punctuation: advances every run of this task to the clock's time, firing absence
+     * rules whose silence has lasted long enough. Cheap when the rule set has no absence rules;
+     * otherwise it reads every run state of the task, so its interval bounds that cost.
+     */
+    private void checkAbsence(long streamsWallClock) {
+        refreshRules();
+        if (!engine.hasAbsenceRules()) {
+            return;
+        }
+        long now = clock.millis();
+        List<KeyValue<RunState, Step>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                RunState run = decode(entry.key, entry.value);
+                if (run == null) {
+                    // Replaced below, so an unreadable state is reported once, not at every punctuation.
+                    changed.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
+                    continue;
+                }
+                Step step = engine.advanceTime(run, now);
+                if (!step.isEmpty()) {
+                    changed.add(KeyValue.pair(run, step));
+                }
+            }
+        }
+        // Written after the iterator is closed: stores need not support writes during a scan.
+        for (KeyValue<RunState, Step> c : changed) {
+            store.put(c.key.runId(), codec.encode(c.key));
+            publish(c.key.runId(), c.value, now, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- publish
+
+    private void publish(String runId, Step step, long timestamp, boolean measure) {
+        if (step.isEmpty()) {
+            return;
+        }
+        byte[] key = runId.getBytes(StandardCharsets.UTF_8);
+        for (AlertEvent alert : step.alerts()) {
+            metrics.alert(alert);
+            if (alert.state() == AlertState.FIRING || alert.state() == AlertState.RESOLVED) {
+                forward(WatcherTopology.ALERTS_SINK, key, AlertJson.toJson(alert), timestamp);
+                if (measure) {
+                    metrics.alertLatency(clock.millis() - timestamp);
+                }
+            }
+        }
+        for (Recommendation rec : step.recommendations()) {
+            metrics.recommendation(rec);
+            forward(WatcherTopology.RECOMMENDATIONS_SINK, key, RecommendationJson.toJson(rec), timestamp);
+            if (measure) {
+                metrics.recommendationLatency(clock.millis() - timestamp);
+            }
+        }
+        for (RuleError e : step.errors()) {
+            metrics.ruleError(e.rule());
+            if (loggedRuleErrors.add(e.rule())) {
+                LOG.warn("rule {} failed on {} of run {}: {} (further errors of this rule are only counted in {})",
+                        e.rule(), e.position(), runId, e.message(), WatcherMetrics.RULE_ERRORS);
+            }
+        }
+    }
+
+    private void forward(String sink, byte[] key, String json, long timestamp) {
+        context.forward(new Record<>(key, json.getBytes(StandardCharsets.UTF_8), timestamp, new RecordHeaders()), sink);
+    }
+
+    /** Forwards the input record unchanged to the dead-letter topic, with the reason and origin as headers. */
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String position, String reason) {
+        RejectionCategory category = RejectionCategory.of(reason);
+        metrics.rejected(category);
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(WatcherTopics.HEADER_REASON, utf8(reason));
+        headers.add(WatcherTopics.HEADER_REASON_CATEGORY, utf8(category.id()));
+        headers.add(WatcherTopics.HEADER_SOURCE_TOPIC, utf8(meta.topic()));
+        headers.add(WatcherTopics.HEADER_SOURCE_PARTITION, utf8(Integer.toString(meta.partition())));
+        headers.add(WatcherTopics.HEADER_SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
+        headers.add(WatcherTopics.HEADER_POSITION, utf8(position));
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                WatcherTopology.DLQ_SINK);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

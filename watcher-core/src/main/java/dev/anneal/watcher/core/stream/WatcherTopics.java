@@ -1,0 +1,151 @@
+package dev.anneal.watcher.core.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The Kafka topics the daemon reads and writes. Topic names and the dead-letter headers are public
+ * API: they are defined here and nowhere else, and are never renamed casually.
+ *
+ * <p>Input is either a list of topics or a pattern (exactly one of them). Outputs:
+ * <ul>
+ *   <li>{@link #alerts()}: alert transitions (firing / resolved), keyed by run id, each value the
+ *       JSON object {@code replay --alerts} writes as one line;</li>
+ *   <li>{@link #recommendations()}: a run's recommendation whenever it changes, keyed by run id,
+ *       with its evidence; meant to be a compacted topic, so it always holds each run's latest
+ *       recommendation;</li>
+ *   <li>{@link #dlq()}: every rejected input record, key and value bytes unchanged, with the
+ *       {@code watcher.*} headers below saying why and where it came from.</li>
+ * </ul>
+ *
+ * @param inputTopics     the input topics, or empty when {@code inputPattern} is used
+ * @param inputPattern    a pattern of input topic names, or null when {@code inputTopics} is used
+ * @param alerts          the alerts topic
+ * @param recommendations the recommendations topic (compacted)
+ * @param dlq             the dead-letter topic
+ */
+public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, String alerts, String recommendations,
+        String dlq) {
+
+    /** The default input topic. */
+    public static final String DEFAULT_INPUT = "anneal.telemetry";
+    /** The default alerts topic. */
+    public static final String DEFAULT_ALERTS = "anneal.alerts";
+    /** The default recommendations topic (compacted). */
+    public static final String DEFAULT_RECOMMENDATIONS = "anneal.recommendations";
+    /** The default dead-letter topic. */
+    public static final String DEFAULT_DLQ = "anneal.telemetry.dlq";
+
+    /** Dead-letter header: the rejection reason, the same text replay reports. */
+    public static final String HEADER_REASON = "watcher.reason";
+    /** Dead-letter header: the reason's bounded category ({@link RejectionCategory#id()}), for routing and metrics. */
+    public static final String HEADER_REASON_CATEGORY = "watcher.reason.category";
+    /** Dead-letter header: the topic the record was read from. */
+    public static final String HEADER_SOURCE_TOPIC = "watcher.source.topic";
+    /** Dead-letter header: the partition it was read from, as decimal text. */
+    public static final String HEADER_SOURCE_PARTITION = "watcher.source.partition";
+    /** Dead-letter header: its offset, as decimal text. */
+    public static final String HEADER_SOURCE_OFFSET = "watcher.source.offset";
+    /**
+     * Dead-letter header: the rejected record's position as it appears in alerts,
+     * {@code topic/partition:offset+1}, with {@code [i]} appended for one element of a JSON array
+     * (a message can yield several dead letters, one per rejected element).
+     */
+    public static final String HEADER_POSITION = "watcher.position";
+
+    private static final int MAX_NAME_LENGTH = 249;
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+
+    /**
+     * Checks the names: exactly one input form, legal Kafka topic names, outputs distinct from each
+     * other and not read back as input (a pattern matching an output topic would feed the
+     * daemon's own alerts back into it).
+     *
+     * @throws IllegalArgumentException naming the first problem
+     */
+    public WatcherTopics {
+        Objects.requireNonNull(inputTopics, "inputTopics");
+        inputTopics = List.copyOf(inputTopics);
+        if (inputTopics.isEmpty() == (inputPattern == null)) {
+            throw new IllegalArgumentException("give either input topics or an input pattern, not "
+                    + (inputPattern == null ? "neither" : "both"));
+        }
+        List<String> problems = new ArrayList<>();
+        for (String topic : inputTopics) {
+            checkName("input topic", topic, problems);
+        }
+        checkName("alerts topic", alerts, problems);
+        checkName("recommendations topic", recommendations, problems);
+        checkName("dead-letter topic", dlq, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+        Set<String> inputs = new LinkedHashSet<>(inputTopics);
+        if (inputs.size() != inputTopics.size()) {
+            throw new IllegalArgumentException("input topics " + inputTopics + " list a topic twice");
+        }
+        List<String> outputs = List.of(alerts, recommendations, dlq);
+        if (new LinkedHashSet<>(outputs).size() != outputs.size()) {
+            throw new IllegalArgumentException("the alerts, recommendations and dead-letter topics must differ, were "
+                    + alerts + ", " + recommendations + ", " + dlq);
+        }
+        for (String out : outputs) {
+            if (inputs.contains(out)) {
+                throw new IllegalArgumentException("topic " + out + " is both an input and an output");
+            }
+            if (inputPattern != null && inputPattern.matcher(out).matches()) {
+                throw new IllegalArgumentException("input pattern " + inputPattern.pattern()
+                        + " matches the output topic " + out + "; the daemon would read its own output");
+            }
+        }
+    }
+
+    /** The defaults: input {@value #DEFAULT_INPUT}, outputs {@value #DEFAULT_ALERTS}, etc. */
+    public static WatcherTopics defaults() {
+        return new WatcherTopics(List.of(DEFAULT_INPUT), null, DEFAULT_ALERTS, DEFAULT_RECOMMENDATIONS, DEFAULT_DLQ);
+    }
+
+    /** These topics reading {@code topics} instead. */
+    public WatcherTopics withInputTopics(List<String> topics) {
+        return new WatcherTopics(topics, null, alerts, recommendations, dlq);
+    }
+
+    /** These topics reading every topic whose whole name matches {@code pattern} instead. */
+    public WatcherTopics withInputPattern(Pattern pattern) {
+        return new WatcherTopics(List.of(), Objects.requireNonNull(pattern, "pattern"), alerts, recommendations, dlq);
+    }
+
+    /** These topics with other output names. */
+    public WatcherTopics withOutputs(String alertsTopic, String recommendationsTopic, String dlqTopic) {
+        return new WatcherTopics(inputTopics, inputPattern, alertsTopic, recommendationsTopic, dlqTopic);
+    }
+
+    /** The input pattern, when the input is a pattern. */
+    public Optional<Pattern> pattern() {
+        return Optional.ofNullable(inputPattern);
+    }
+
+    private static void checkName(String what, String name, List<String> problems) {
+        if (name == null || name.isEmpty()) {
+            problems.add(what + " must not be empty");
+        } else if (name.equals(".") || name.equals("..")) {
+            problems.add(what + " cannot be '" + name + "'");
+        } else if (name.length() > MAX_NAME_LENGTH) {
+            problems.add(what + " " + name.substring(0, 40) + "... is longer than " + MAX_NAME_LENGTH + " characters");
+        } else if (!LEGAL_NAME.matcher(name).matches()) {
+            problems.add(what + " '" + name + "' may only contain ASCII letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        String in = inputPattern != null ? "pattern " + inputPattern.pattern() : String.join(",", inputTopics);
+        return "WatcherTopics[in=" + in + ", alerts=" + alerts + ", recommendations=" + recommendations
+                + ", dlq=" + dlq + "]";
+    }
+}

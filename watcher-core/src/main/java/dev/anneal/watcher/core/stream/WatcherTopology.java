@@ -1,0 +1,151 @@
+package dev.anneal.watcher.core.stream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The daemon's data flow, assembled in one place and in the order the data flows. Read this
+ * class first; {@code Replay} is its batch twin and both run the same {@code Engine}.
+ *
+ * <pre>
+ *  input topics ──> telemetry-source ──> watcher-processor ──┬──> alerts-sink ──────────> anneal.alerts
+ *  (list or          byte[] key/value    (one per task)       ├──> recommendations-sink ─> anneal.recommendations
+ *   pattern)                                 │      ^         │                            (compacted)
+ *                                            v      │         └──> dlq-sink ─────────────> anneal.telemetry.dlq
+ *                                     watcher-run-state store
+ *                                     (RocksDB + changelog topic)
+ *
+ *  inside watcher-processor, per record:
+ *    decode ────────> validate ───────> evaluate ──────────────────> alert state ─> decide ──> publish
+ *    Telemetry-       record key,       Engine.advanceTime(run, t)   RuleState      Run-       firing/resolved: alerts
+ *    Decoder.         RuleSet.          Engine.process(run, record)  per rule       State      changes: recommendations
+ *    decodeMessage    rejectReason                                                             rejections: dlq
+ *  and every absence interval of wall-clock time: Engine.advanceTime(run, clock) for every run of the task.
+ * </pre>
+ *
+ * Per input record, in order:
+ * <ol>
+ *   <li><b>consume</b>: key and value as bytes. The key is the run id: producers must key every
+ *       record by its run id, so that all of a run's records land in one partition and one task
+ *       owns the run's state. A record without a key takes its run id from its envelope
+ *       {@code run_id}, else the topic name (as replay takes the file name); keyless records are
+ *       only safe on a single-partition topic or when the producer pins each run to one
+ *       partition, because two tasks would otherwise each keep a state for the same run.</li>
+ *   <li><b>decode</b>: {@code TelemetryDecoder.decodeMessage}, the same decoder replay uses, with
+ *       source {@code topic/partition} and line {@code offset + 1} (positions are 1-based like
+ *       file lines), so alerts read {@code anneal.telemetry/0:42} for offset 41. A message may be
+ *       a JSON array and yield several records ({@code ...:42[i]}). Event time is the envelope
+ *       {@code ts}, else the Kafka record timestamp (replay uses the ordinal, which only orders
+ *       records; the built-in packs count records in windows and {@code for}, so both agree).</li>
+ *   <li><b>validate</b>: decoder rejections, a keyed record whose envelope names another run,
+ *       and records lacking what the packs require ({@code RuleSet.rejectReason}) go to the
+ *       dead-letter topic: the whole input message, key and value bytes unchanged, its headers
+ *       kept, plus the {@code watcher.*} headers of {@link WatcherTopics}. An empty message or a
+ *       tombstone is a dead letter too.</li>
+ *   <li><b>evaluate</b> and <b>alert state</b>: the run's state is read from the
+ *       {@value #STORE} store (or started), {@code Engine.advanceTime(run, eventTime)} fires the
+ *       run's absence rules that fell due before the record (replay's order), then
+ *       {@code Engine.process(run, record)}; the state is written back.</li>
+ *   <li><b>decide</b> and <b>publish</b>: firing and resolved alert transitions go to the
+ *       alerts topic (pending and cancelled ones are only counted), recommendation changes to
+ *       the recommendations topic, both keyed by run id with exactly the JSON replay writes
+ *       ({@code AlertJson}, {@code RecommendationJson}) and the input record's timestamp.</li>
+ * </ol>
+ *
+ * A wall-clock punctuator (every {@link #DEFAULT_ABSENCE_INTERVAL} unless configured) advances
+ * every run of the task to the injected clock's time, so absence rules fire while a run is
+ * silent; replay advances all runs on event time instead, so absence alerts are the one place the
+ * two can differ in timing. For the same reason event times must follow the wall clock: records
+ * produced into the topic with old envelope {@code ts} values (a recording replayed through Kafka)
+ * make their runs stale at the next punctuation. Rule sets are swapped through the
+ * {@link RuleSetHolder}; each task picks the new version up at its next record or punctuation.
+ *
+ * <p>Guarantees come from Kafka Streams with {@link StreamsConfigs} (exactly-once v2): the state
+ * store's changelog, the outputs and the input offsets commit in one transaction, so after a
+ * crash the daemon resumes from committed state and no decision is lost or published twice.
+ * Alert ids are derived from positions, so a reprocessed record yields the same ids.
+ */
+public final class WatcherTopology {
+
+    /** Source node. */
+    public static final String SOURCE = "telemetry-source";
+    /** The processor node. */
+    public static final String PROCESSOR = "watcher-processor";
+    /** The run-state store: run id to {@code RunStateCodec} bytes, persistent and changelogged. */
+    public static final String STORE = "watcher-run-state";
+    /** Sink node of the alerts topic. */
+    public static final String ALERTS_SINK = "alerts-sink";
+    /** Sink node of the recommendations topic. */
+    public static final String RECOMMENDATIONS_SINK = "recommendations-sink";
+    /** Sink node of the dead-letter topic. */
+    public static final String DLQ_SINK = "dlq-sink";
+    /** How often absence rules are checked against the wall clock by default. */
+    public static final Duration DEFAULT_ABSENCE_INTERVAL = Duration.ofSeconds(1);
+
+    private WatcherTopology() {
+    }
+
+    /** The topology with absence rules checked every {@link #DEFAULT_ABSENCE_INTERVAL}. */
+    public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics) {
+        return build(topics, rules, clock, metrics, DEFAULT_ABSENCE_INTERVAL);
+    }
+
+    /**
+     * Builds the daemon's topology.
+     *
+     * @param topics          input and output topic names
+     * @param rules           the current rule set; swap it to reload rules
+     * @param clock           the daemon's clock: absence checks and latency measurements read it
+     * @param metrics         where the daemon's meters are registered
+     * @param absenceInterval how often the wall-clock punctuator checks absence rules
+     */
+    public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics,
+            Duration absenceInterval) {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
+        if (absenceInterval.isNegative() || absenceInterval.isZero()) {
+            throw new IllegalArgumentException("the absence check interval must be positive, was " + absenceInterval);
+        }
+        Topology topology = new Topology();
+
+        // consume
+        ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+        if (topics.inputPattern() != null) {
+            topology.addSource(SOURCE, bytesIn, bytesIn, topics.inputPattern());
+        } else {
+            topology.addSource(SOURCE, bytesIn, bytesIn, topics.inputTopics().toArray(String[]::new));
+        }
+
+        // decode -> validate -> evaluate -> alert state -> decide, with the run state beside it
+        topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval), SOURCE);
+        topology.addStateStore(runStateStore(), PROCESSOR);
+
+        // publish
+        ByteArraySerializer bytesOut = new ByteArraySerializer();
+        topology.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
+        topology.addSink(RECOMMENDATIONS_SINK, topics.recommendations(), bytesOut, bytesOut, PROCESSOR);
+        topology.addSink(DLQ_SINK, topics.dlq(), bytesOut, bytesOut, PROCESSOR);
+        return topology;
+    }
+
+    /**
+     * Persistent (RocksDB) and changelogged, so a restarted or moved task restores every run's
+     * state; cached, so a run seen many times between commits writes its changelog once.
+     */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> runStateStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of())
+                .withCachingEnabled();
+    }
+}

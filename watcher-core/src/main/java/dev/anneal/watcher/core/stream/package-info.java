@@ -1,0 +1,20 @@
+/**
+ * The daemon's Kafka Streams application: {@link dev.anneal.watcher.core.stream.WatcherTopology}
+ * assembles the data flow (read it first) around the same rule engine replay runs.
+ *
+ * <ul>
+ *   <li>{@link dev.anneal.watcher.core.stream.WatcherTopics}: topic names and dead-letter headers
+ *       (public API);</li>
+ *   <li>{@link dev.anneal.watcher.core.stream.RuleSetHolder}: the current rule set, swapped on
+ *       reload;</li>
+ *   <li>{@link dev.anneal.watcher.core.stream.WatcherMetrics}: meter names and the meters;
+ *       {@link dev.anneal.watcher.core.stream.RejectionCategory}: the bounded rejection
+ *       categories;</li>
+ *   <li>{@link dev.anneal.watcher.core.stream.RunQueries}: read-only views of the run-state store
+ *       for the HTTP API;</li>
+ *   <li>{@link dev.anneal.watcher.core.stream.StreamsConfigs} and
+ *       {@link dev.anneal.watcher.core.stream.TopicSetup}: the Streams configuration and the
+ *       topics the daemon needs.</li>
+ * </ul>
+ */
+package dev.anneal.watcher.core.stream;

@@ -1,0 +1,152 @@
+package dev.anneal.watcher.core.stream;
+
+import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.load.BuiltinPacks;
+import dev.anneal.watcher.rules.load.RuleSetCompiler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * A {@link WatcherTopology} under a {@link TopologyTestDriver} with the daemon's own Streams
+ * configuration ({@link StreamsConfigs}, exactly-once included), a settable clock that moves
+ * together with the driver's wall clock, and the topics as strings (or bytes for dead letters).
+ */
+final class StreamHarness implements AutoCloseable {
+
+    /** The wall-clock start of every harness: 2026-01-01T00:00:00Z. */
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    static final String CHANGELOG = StreamsConfigs.DEFAULT_APPLICATION_ID + "-" + WatcherTopology.STORE + "-changelog";
+
+    final MutableClock clock;
+    final RuleSetHolder rules;
+    final WatcherMetrics metrics;
+    final WatcherTopics topics;
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, String> input;
+    final TestInputTopic<byte[], byte[]> rawInput;
+    final TestOutputTopic<String, String> alerts;
+    final TestOutputTopic<String, String> recommendations;
+    final TestOutputTopic<byte[], byte[]> dlq;
+
+    StreamHarness(Path stateDir, RuleSet ruleSet) {
+        this(stateDir, new RuleSetHolder(ruleSet), new WatcherMetrics(), new MutableClock(START));
+    }
+
+    StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock) {
+        this.clock = clock;
+        this.rules = rules;
+        this.metrics = metrics;
+        this.topics = WatcherTopics.defaults();
+        Properties props = StreamsConfigs.defaults("test-driver:9092", stateDir);
+        this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics), props,
+                clock.instant());
+        StringSerializer s = new StringSerializer();
+        StringDeserializer d = new StringDeserializer();
+        this.input = driver.createInputTopic(WatcherTopics.DEFAULT_INPUT, s, s);
+        this.rawInput = driver.createInputTopic(WatcherTopics.DEFAULT_INPUT, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        this.alerts = driver.createOutputTopic(topics.alerts(), d, d);
+        this.recommendations = driver.createOutputTopic(topics.recommendations(), d, d);
+        this.dlq = driver.createOutputTopic(topics.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** anneal-gates (the default pack) with parameter overrides. */
+    static RuleSet annealGates(Map<String, String> params) {
+        try {
+            return RuleSetCompiler.compile(List.of(BuiltinPacks.load(BuiltinPacks.DEFAULT)), params);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static RuleSet annealGates() {
+        return annealGates(Map.of());
+    }
+
+    /** Pipes one record with the clock's current time as its Kafka timestamp. */
+    void send(String key, String json) {
+        input.pipeInput(key, json, clock.millis());
+    }
+
+    /** Moves the clock and the driver's wall clock (firing due punctuations) together. */
+    void advance(Duration d) {
+        clock.advance(d);
+        driver.advanceWallClockTime(d);
+    }
+
+    KeyValueStore<String, byte[]> store() {
+        return driver.getKeyValueStore(WatcherTopology.STORE);
+    }
+
+    /** The changelog records written so far, key and value. */
+    List<Map.Entry<String, byte[]>> changelog() {
+        TestOutputTopic<String, byte[]> out = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : out.readRecordsToList()) {
+            entries.add(Map.entry(r.key(), r.value()));
+        }
+        return entries;
+    }
+
+    static Map<String, String> headers(TestRecord<byte[], byte[]> record) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Header h : record.headers()) {
+            out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    /** A clock tests set and advance; the daemon's logic only ever reads it. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
