@@ -90,16 +90,15 @@ public final class Engine {
 
     private Step process(RunState run, TelemetryRecord record, boolean scheduleDeadlines) {
         StepBuilder out = new StepBuilder();
+        int alertsBefore = out.alerts.size();
         ctx.bind(record);
         for (CompiledPack pack : ruleSet.packsFor(record.kind())) {
             ctx.bindPack(pack.derivations(), out.errors);
-            for (CompiledRule rule : pack.rules()) {
-                if (rule.kinds().contains(record.kind())) {
-                    if (rule.isAbsence()) {
-                        observeForAbsence(run, rule, record, out, scheduleDeadlines);
-                    } else {
-                        evaluate(run, rule, record, out);
-                    }
+            for (CompiledRule rule : ruleSet.rulesFor(pack, record.kind())) {
+                if (rule.isAbsence()) {
+                    observeForAbsence(run, rule, record, out, scheduleDeadlines);
+                } else {
+                    evaluate(run, rule, record, out);
                 }
             }
             CompiledPromotion promotion = pack.promotion();
@@ -107,7 +106,15 @@ public final class Engine {
                 promote(run, promotion, record, out);
             }
         }
-        recommend(run, record.position(), record.eventTime(), record.synthetic(), out);
+        // Every change of alert state emits an event, and the latch only moves when an alert
+        // fires; so with no event, no change in promotion and no latch (whose evidence follows
+        // the latest confirmation), the recommendation cannot change and need not be recomputed.
+        boolean promotion = promotionHolds(run);
+        if (out.alerts.size() != alertsBefore || run.last == null || promotion != run.lastPromotionHolds
+                || run.latched != null) {
+            run.lastPromotionHolds = promotion;
+            recommend(run, record.position(), record.eventTime(), record.synthetic(), out);
+        }
         return out.build();
     }
 

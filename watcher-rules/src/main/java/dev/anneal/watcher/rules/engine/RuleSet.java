@@ -24,6 +24,9 @@ public final class RuleSet {
     private final String digest;
     private final Map<RecordKind, List<Requirement>> requirements;
     private final Map<RecordKind, List<CompiledPack>> packsByKind;
+    /** Per pack (by identity) and kind, the pack's rules selecting that kind, in rule order. */
+    private final Map<CompiledPack, Map<RecordKind, List<CompiledRule>>> rulesByPackAndKind =
+            new java.util.IdentityHashMap<>();
 
     public RuleSet(List<CompiledPack> packs, Map<String, Double> params, String digest) {
         this.packs = List.copyOf(packs);
@@ -59,6 +62,13 @@ public final class RuleSet {
         }
         this.requirements = req;
         this.packsByKind = byKind;
+        for (CompiledPack p : this.packs) {
+            Map<RecordKind, List<CompiledRule>> byKindRules = new EnumMap<>(RecordKind.class);
+            for (RecordKind kind : RecordKind.values()) {
+                byKindRules.put(kind, p.rules().stream().filter(r -> r.kinds().contains(kind)).toList());
+            }
+            rulesByPackAndKind.put(p, byKindRules);
+        }
     }
 
     public List<CompiledPack> packs() {
@@ -83,6 +93,11 @@ public final class RuleSet {
     /** Packs with at least one rule or promotion condition selecting {@code kind}. */
     List<CompiledPack> packsFor(RecordKind kind) {
         return packsByKind.get(kind);
+    }
+
+    /** The pack's rules that select {@code kind}, in rule order (precomputed: this is per record). */
+    List<CompiledRule> rulesFor(CompiledPack pack, RecordKind kind) {
+        return rulesByPackAndKind.get(pack).get(kind);
     }
 
     /** True when some pack declares a promotion condition (PROMOTE is reachable). */

@@ -20,6 +20,8 @@ public final class RunState {
     List<Evidence> latchedEvidence = List.of();
     Recommendation last;
     String lastKey;
+    /** Whether the promotion condition held at the last recommendation (not persisted: derived). */
+    boolean lastPromotionHolds;
 
     @SuppressWarnings("unchecked")
     RunState(String runId, RuleSet ruleSet) {
