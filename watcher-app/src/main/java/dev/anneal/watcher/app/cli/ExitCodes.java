@@ -35,6 +35,12 @@ public final class ExitCodes {
     public static final int NO_INPUT = 66;
 
     /**
+     * A service is unavailable: {@code watcher run} could not reach the Kafka brokers within
+     * {@code kafka.startup_timeout}, or its embedded broker did not start (EX_UNAVAILABLE).
+     */
+    public static final int UNAVAILABLE = 69;
+
+    /**
      * Internal error: a bug in the watcher; the stack trace is printed (EX_SOFTWARE). {@code bin/watcher}
      * also exits with it when rebuilding the jar fails.
      */

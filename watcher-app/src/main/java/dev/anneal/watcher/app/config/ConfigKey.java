@@ -1,0 +1,127 @@
+package dev.anneal.watcher.app.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * One key of the {@code watcher run} configuration, with everything about it in one place: its
+ * name in the YAML file ({@code section.name}), its type and validator, its default, the
+ * environment variable and the command-line flag that override it, and its documentation. The
+ * keys themselves are listed in {@link ConfigKeys}.
+ *
+ * <p>A key has one of three shapes: a scalar; a list (in YAML a sequence; in an environment
+ * variable comma-separated; as a flag, one element per occurrence); or a map of names to values
+ * (in YAML a mapping; in an environment variable {@code NAME=VALUE} entries separated by commas or
+ * newlines; as a flag, one {@code NAME=VALUE} per occurrence). A list set by a higher-precedence
+ * source replaces the lower one; a map is merged entry by entry.
+ *
+ * @param <V> the type of the key's value: {@code T}, {@code List<T>} or {@code Map<String, T>}
+ */
+public final class ConfigKey<V> {
+
+    /** Whether the value is one scalar, a list of them, or a map of names to them. */
+    public enum Shape {
+        SCALAR, LIST, MAP
+    }
+
+    private final String section;
+    private final String name;
+    private final Shape shape;
+    private final ValueType<?> type;
+    private final V defaultValue;
+    private final String flag;
+    private final String doc;
+
+    private ConfigKey(String section, String name, Shape shape, ValueType<?> type, V defaultValue, String flag,
+            String doc) {
+        this.section = Objects.requireNonNull(section);
+        this.name = Objects.requireNonNull(name);
+        this.shape = shape;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.flag = Objects.requireNonNull(flag);
+        this.doc = Objects.requireNonNull(doc);
+    }
+
+    static <T> ConfigKey<T> scalar(String section, String name, ValueType<T> type, T defaultValue, String flag,
+            String doc) {
+        return new ConfigKey<>(section, name, Shape.SCALAR, type, defaultValue, flag, doc);
+    }
+
+    static <T> ConfigKey<List<T>> list(String section, String name, ValueType<T> type, List<T> defaultValue,
+            String flag, String doc) {
+        return new ConfigKey<>(section, name, Shape.LIST, type, List.copyOf(defaultValue), flag, doc);
+    }
+
+    static <T> ConfigKey<Map<String, T>> map(String section, String name, ValueType<T> type, String flag,
+            String doc) {
+        return new ConfigKey<>(section, name, Shape.MAP, type, Map.of(), flag, doc);
+    }
+
+    /** The section: {@code kafka}, {@code embedded}, {@code topics}, ... */
+    public String section() {
+        return section;
+    }
+
+    /** The key within its section, e.g. {@code bootstrap_servers}. */
+    public String name() {
+        return name;
+    }
+
+    /** The full dotted name, e.g. {@code kafka.bootstrap_servers}. */
+    public String path() {
+        return section + "." + name;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** The type of the scalar, or of each list element or map value. */
+    public ValueType<?> type() {
+        return type;
+    }
+
+    /** The value when no source sets the key. */
+    public V defaultValue() {
+        return defaultValue;
+    }
+
+    /** The environment variable that overrides the key: {@code WATCHER_<SECTION>_<KEY>}. */
+    public String envVar() {
+        return "WATCHER_" + section.toUpperCase(Locale.ROOT) + "_" + name.toUpperCase(Locale.ROOT);
+    }
+
+    /** The {@code watcher run} flag that overrides the key (highest precedence). */
+    public String flag() {
+        return flag;
+    }
+
+    /** What the flag's argument looks like, for {@code --help}. */
+    public String paramLabel() {
+        return shape == Shape.MAP ? "NAME=VALUE" : type.label();
+    }
+
+    /** One or two sentences on what the key does. */
+    public String doc() {
+        return doc;
+    }
+
+    /** The default written as config text. */
+    public String defaultText() {
+        return switch (shape) {
+            case SCALAR -> defaultValue == null ? "(none)"
+                    : type.print(defaultValue).isEmpty() ? "\"\"" : type.print(defaultValue);
+            case LIST -> "[" + ((List<?>) defaultValue).stream().map(type::print).collect(Collectors.joining(", ")) + "]";
+            case MAP -> "{}";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return path();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.anneal.watcher.app.config;
+
+import dev.anneal.watcher.app.config.ValueType.HostPort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated configuration of {@code watcher run}: an immutable tree with one record per
+ * section of the YAML file. Built by {@link ConfigLoader} (which checks types, ranges and the
+ * relations between keys); the constructors only check what must hold whatever the source. Each
+ * key, its default and its documentation are in {@link ConfigKeys}.
+ */
+public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
+        Log log) {
+
+    public WatcherConfig {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(embedded, "embedded");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(streams, "streams");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /** Whether the watcher starts its own in-process broker (no bootstrap servers configured). */
+    public boolean embeddedMode() {
+        return kafka.bootstrapServers().isEmpty();
+    }
+
+    /** A copy with other bootstrap servers (how the embedded broker's address reaches the clients). */
+    public WatcherConfig withBootstrapServers(String servers) {
+        return new WatcherConfig(new Kafka(Optional.of(servers), kafka.properties(), kafka.startupTimeout()),
+                embedded, topics, streams, rules, http, log);
+    }
+
+    /** A copy with other rules (for tests and reload). */
+    public WatcherConfig withRules(Rules newRules) {
+        return new WatcherConfig(kafka, embedded, topics, streams, newRules, http, log);
+    }
+
+    /**
+     * How to reach Kafka.
+     *
+     * @param bootstrapServers the cluster, or empty for the embedded broker
+     * @param properties       client properties passed through to every client
+     * @param startupTimeout   how long start-up waits for the brokers
+     */
+    public record Kafka(Optional<String> bootstrapServers, Map<String, String> properties, Duration startupTimeout) {
+        public Kafka {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+            requirePositive(startupTimeout, "startupTimeout");
+        }
+    }
+
+    /**
+     * The in-process broker.
+     *
+     * @param port    client port on 127.0.0.1, 0 for any free one
+     * @param dataDir its data directory
+     */
+    public record Embedded(int port, Path dataDir) {
+        public Embedded {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+            }
+            Objects.requireNonNull(dataDir, "dataDir");
+        }
+    }
+
+    /**
+     * Topic names and how missing ones are created.
+     *
+     * @param input             input topics (empty exactly when {@code inputPattern} is present)
+     * @param inputPattern      a regular expression over input topic names
+     * @param alerts            alert transitions
+     * @param recommendations   recommendation changes
+     * @param dlq               rejected records
+     * @param partitions        partitions of created topics, -1 for the broker default
+     * @param replicationFactor replication factor of created topics, -1 for the broker default
+     */
+    public record Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
+            String dlq, int partitions, int replicationFactor) {
+        public Topics {
+            input = List.copyOf(input);
+            Objects.requireNonNull(inputPattern, "inputPattern");
+            if (input.isEmpty() == inputPattern.isEmpty()) {
+                throw new IllegalArgumentException("give either input topics or an input pattern");
+            }
+            Objects.requireNonNull(alerts, "alerts");
+            Objects.requireNonNull(recommendations, "recommendations");
+            Objects.requireNonNull(dlq, "dlq");
+        }
+    }
+
+    /**
+     * The Kafka Streams application.
+     *
+     * @param applicationId        {@code application.id}
+     * @param stateDir             {@code state.dir}
+     * @param processingGuarantee  {@code processing.guarantee}
+     * @param commitIntervalMs     {@code commit.interval.ms}
+     * @param absenceCheckInterval how often absence rules are checked
+     */
+    public record Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
+            int commitIntervalMs, Duration absenceCheckInterval) {
+        public Streams {
+            Objects.requireNonNull(applicationId, "applicationId");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+            if (commitIntervalMs < 1) {
+                throw new IllegalArgumentException("commitIntervalMs must be positive, was " + commitIntervalMs);
+            }
+            requirePositive(absenceCheckInterval, "absenceCheckInterval");
+        }
+    }
+
+    /**
+     * The rules to run.
+     *
+     * @param packs  built-in pack names or rule file paths (relative ones already resolved)
+     * @param params parameter overrides, name to value text ({@code none} disables)
+     * @param reload whether rule files are watched and SIGHUP reloads them
+     */
+    public record Rules(List<String> packs, Map<String, String> params, boolean reload) {
+        public Rules {
+            packs = List.copyOf(packs);
+            if (packs.isEmpty()) {
+                throw new IllegalArgumentException("at least one rule pack is needed");
+            }
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+    }
+
+    /** The HTTP server's address. */
+    public record Http(HostPort address) {
+        public Http {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** The log format. */
+    public record Log(LogFormat format) {
+        public Log {
+            Objects.requireNonNull(format, "format");
+        }
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + d);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.anneal.watcher.app.daemon;
+
+import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.core.stream.StreamsConfigs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The configurations of the Kafka clients the daemon creates, all built from the same
+ * {@code kafka.properties} pass-through. Unprefixed properties (security.protocol, sasl.*, ssl.*,
+ * ...) go to every client; {@code admin.}, {@code consumer.} and {@code producer.} prefixed ones
+ * only to that kind of client, as Kafka Streams itself reads them.
+ */
+final class KafkaClients {
+
+    /** Prefixes that target one kind of client (Kafka Streams' own set). */
+    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.ADMIN_CLIENT_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
+            StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.TOPIC_PREFIX);
+
+    private KafkaClients() {
+    }
+
+    /** The admin client: start-up check and topic creation. */
+    static Map<String, Object> admin(WatcherConfig config, String bootstrap, String clientId) {
+        Map<String, Object> m = common(config, StreamsConfig.ADMIN_CLIENT_PREFIX);
+        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        m.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return m;
+    }
+
+    /** A plain consumer (the output log); isolation and offsets are the caller's. */
+    static Map<String, Object> consumer(WatcherConfig config, String bootstrap, String clientId) {
+        Map<String, Object> m = common(config, StreamsConfig.CONSUMER_PREFIX);
+        m.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        m.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return m;
+    }
+
+    /**
+     * Kafka Streams: {@link StreamsConfigs} defaults, then the watcher's own keys, then every
+     * {@code kafka.properties} entry (prefixed ones as they are: Streams routes them itself). The
+     * loader refuses properties that would contradict the watcher's keys.
+     */
+    static Properties streams(WatcherConfig config, String bootstrap) {
+        WatcherConfig.Streams s = config.streams();
+        Properties p = StreamsConfigs.defaults(s.applicationId(), bootstrap, s.stateDir(),
+                config.topics().replicationFactor());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee().kafkaValue());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(s.commitIntervalMs()));
+        // The topology has no global stores, so this changes nothing but Kafka 4.4's start-up warning
+        // that the setting will default to true in 5.0.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.putAll(config.kafka().properties());
+        return p;
+    }
+
+    private static Map<String, Object> common(WatcherConfig config, String ownPrefix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        config.kafka().properties().forEach((k, v) -> {
+            if (CLIENT_PREFIXES.stream().noneMatch(k::startsWith)) {
+                m.put(k, v);
+            }
+        });
+        config.kafka().properties().forEach((k, v) -> {
+            if (k.startsWith(ownPrefix)) {
+                m.put(k.substring(ownPrefix.length()), v);
+            }
+        });
+        return m;
+    }
+}
