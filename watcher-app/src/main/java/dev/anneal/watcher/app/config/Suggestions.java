@@ -1,13 +1,12 @@
 package dev.anneal.watcher.app.config;
 
+import dev.anneal.watcher.rules.load.DidYouMean;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /** "did you mean" hints for unknown keys and variables. */
 final class Suggestions {
-
-    private static final int MAX_DISTANCE = 2;
 
     private Suggestions() {
     }
@@ -51,34 +50,6 @@ final class Suggestions {
     }
 
     private static String nearest(String word, Collection<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : candidates) {
-            int d = editDistance(word, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return bestDistance <= MAX_DISTANCE ? best : null;
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return DidYouMean.nearest(word, candidates);
     }
 }

@@ -20,6 +20,7 @@ import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleFileLoader;
 import dev.anneal.watcher.rules.load.RuleLoadException;
 import dev.anneal.watcher.rules.load.RuleSetCompiler;
+import dev.anneal.watcher.rules.load.DidYouMean;
 import dev.anneal.watcher.rules.load.YamlNode;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertState;
@@ -262,7 +263,7 @@ public final class ScenarioLoader {
         map.entries().forEach((key, value) -> {
             Loc keyLoc = map.keyLocs().get(key);
             if (packsOk && !declared.contains(key)) {
-                problem(keyLoc, path + "." + key + ": unknown parameter '" + key + "'" + suggestion(key, declared)
+                problem(keyLoc, path + "." + key + ": unknown parameter '" + key + "'" + DidYouMean.hint(key, declared)
                         + "; the rule files declare: " + (declared.isEmpty() ? "(none)" : String.join(", ", declared)));
                 return;
             }
@@ -698,7 +699,7 @@ public final class ScenarioLoader {
         }
         Set<String> ids = ruleIds();
         if (!ids.contains(rule)) {
-            problem(loc, path + ": unknown rule '" + rule + "'" + suggestion(rule, ids) + "; the rule files define: "
+            problem(loc, path + ": unknown rule '" + rule + "'" + DidYouMean.hint(rule, ids) + "; the rule files define: "
                     + String.join(", ", ids));
             return;
         }
@@ -901,43 +902,10 @@ public final class ScenarioLoader {
     private void checkKeys(YamlNode.MapNode map, Set<String> allowed, String path) {
         for (Map.Entry<String, Loc> e : map.keyLocs().entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                problem(e.getValue(), path + ": unknown key '" + e.getKey() + "'" + suggestion(e.getKey(), allowed)
+                problem(e.getValue(), path + ": unknown key '" + e.getKey() + "'" + DidYouMean.hint(e.getKey(), allowed)
                         + "; allowed keys: " + String.join(", ", allowed));
             }
         }
-    }
-
-    private static String suggestion(String key, Set<String> allowed) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : allowed) {
-            int d = editDistance(key, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return best != null && bestDistance <= 2 && bestDistance < key.length() ? " (did you mean '" + best + "'?)"
-                : "";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static String shown(YamlNode node) {

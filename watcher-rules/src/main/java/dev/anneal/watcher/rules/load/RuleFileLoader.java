@@ -631,41 +631,9 @@ public final class RuleFileLoader {
         for (Map.Entry<String, Loc> e : map.keyLocs().entrySet()) {
             if (!allowed.contains(e.getKey())) {
                 problem(e.getValue(), path + ": unknown key '" + e.getKey() + "'"
-                        + suggestion(e.getKey(), allowed) + "; allowed keys: " + String.join(", ", allowed));
+                        + DidYouMean.hint(e.getKey(), allowed) + "; allowed keys: " + String.join(", ", allowed));
             }
         }
-    }
-
-    private static String suggestion(String key, Set<String> allowed) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : allowed) {
-            int d = editDistance(key, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return best != null && bestDistance <= 2 ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static String kindIds() {
