@@ -1,6 +1,9 @@
 package dev.anneal.watcher.app.cli;
 
 import dev.anneal.watcher.core.bench.BenchmarkReport;
+import dev.anneal.watcher.core.bench.DaemonBenchmark;
+import dev.anneal.watcher.core.bench.DaemonBenchmarkReport;
+import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.bench.PpoStreamGenerator;
 import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.core.bench.ReplayBenchmark;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,10 +30,12 @@ import picocli.CommandLine.Spec;
  * {@code watcher bench}: the replay benchmark ({@link ReplayBenchmark}) on a generated PPO stream
  * ({@link PpoStreamGenerator}), printed as markdown ready for {@code docs/performance.md}: the
  * figures, the target verdict, the memory table and the machine. Progress goes to stderr.
+ * {@code watcher bench daemon} ({@link Daemon}) is the daemon benchmark on an embedded broker.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        subcommands = BenchCommand.Daemon.class,
         description = {
             "Benchmark replay against parsing the same file with Jackson alone, in one run: a token-only pass, "
                     + "an ObjectMapper.readTree pass (the ceiling) and a replay with the rule pack, each warmed up "
@@ -37,7 +44,8 @@ import picocli.CommandLine.Spec;
             "The input is a generated stream of PPO epoch records (the full v1.2 key set, in envelopes), "
                     + "written to --file first if that file does not exist.",
             "Prints a markdown report on stdout (figures, target verdict, memory, machine); progress on stderr.",
-            "Give the JVM enough heap for the passes, e.g. java -Xmx4g -jar watcher.jar bench."},
+            "Give the JVM enough heap for the passes, e.g. java -Xmx4g -jar watcher.jar bench.",
+            "`watcher bench daemon` benchmarks the Kafka Streams daemon instead (see its --help)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCodes.OK + ":the benchmark ran (whether or not the target was met)",
@@ -179,5 +187,165 @@ public final class BenchCommand implements Callable<Integer> {
                 "watcher bench: wrote %,d records, %,.1f MB, %.0f bytes per record on average, in %.1f s",
                 stats.records(), stats.bytes() / 1e6, stats.averageLineBytes(), (System.nanoTime() - start) / 1e9));
         err.flush();
+    }
+
+    /**
+     * {@code watcher bench daemon}: the daemon benchmark ({@link DaemonBenchmark}) on an embedded
+     * broker, printed as markdown ready for {@code docs/performance.md}: throughput of the watcher
+     * topology beside a per-key count (the ceiling) over the same records, latency from a record
+     * produced to its recommendation readable at a fixed rate, target verdicts and the machine.
+     */
+    @Command(
+            name = "daemon",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Benchmark the daemon on an embedded Kafka broker, in one run: throughput of the watcher topology "
+                        + "beside a trivial Kafka Streams application (per-key count, exactly_once_v2) over the same "
+                        + "pre-produced records (the ceiling), then latency from a record produced to its "
+                        + "recommendation readable by a read_committed consumer at a fixed input rate.",
+                "The records are generated PPO epoch records (the replay benchmark's), keyed by run id. Broker "
+                        + "data, Streams state and the generated streams live in a temporary directory under --dir "
+                        + "that is deleted at the end (about 2.5 GB at its peak with the defaults). Takes about "
+                        + "5 minutes with the defaults.",
+                "Prints a markdown report on stdout (figures, target verdicts, machine); progress on stderr.",
+                "Run it with some heap, e.g. java -Xmx2g -jar watcher.jar bench daemon."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                ExitCodes.OK + ":the benchmark ran (whether or not the targets were met)",
+                ExitCodes.USAGE + ":bad usage",
+                ExitCodes.UNAVAILABLE + ":the embedded broker did not start",
+                ExitCodes.IO_ERROR + ":the streams could not be written or read",
+                ExitCodes.CONFIG + ":invalid rules"})
+    public static final class Daemon implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--records", defaultValue = "200000", paramLabel = "N",
+                description = "Records of the throughput topic (default: ${DEFAULT-VALUE}).")
+        long records;
+
+        @Option(names = "--runs", defaultValue = "1000", paramLabel = "N",
+                description = "Runs the records are spread over, round-robin; also the runs of the latency "
+                        + "stream (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--partitions", defaultValue = "4", paramLabel = "N",
+                description = "Partitions of every input topic (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--passes", defaultValue = "3", paramLabel = "K",
+                description = "Timed throughput passes per application, interleaved; the best counts "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int passes;
+
+        @Option(names = "--warmup", defaultValue = "100000", paramLabel = "N",
+                description = "Records of a separate topic both applications run over once, untimed, before the "
+                        + "passes (JIT warm-up; 0 for none; default: ${DEFAULT-VALUE}).")
+        long warmup;
+
+        @Option(names = "--rules", defaultValue = "anneal-gates", paramLabel = "PACK|FILE",
+                description = "Built-in pack name or rule file of the watcher topology (default: ${DEFAULT-VALUE}).")
+        String rules;
+
+        @Option(names = "--seed", defaultValue = "" + PpoStreamGenerator.DEFAULT_SEED, paramLabel = "N",
+                description = "Seed of the generated streams (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--commit-interval-ms", defaultValue = "100", paramLabel = "MS",
+                description = "commit.interval.ms of every Streams application (default: ${DEFAULT-VALUE}).")
+        long commitIntervalMs;
+
+        @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N",
+                description = "num.stream.threads of every Streams application (default: ${DEFAULT-VALUE}).")
+        int streamThreads;
+
+        @Option(names = "--rate", defaultValue = "2000", paramLabel = "R",
+                description = "Records per second of the latency producer (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--duration", defaultValue = "60", paramLabel = "S",
+                description = "Seconds of the measured latency window (default: ${DEFAULT-VALUE}).")
+        int duration;
+
+        @Option(names = "--latency-warmup", defaultValue = "10", paramLabel = "S",
+                description = "Seconds produced at the same rate before the latency window (default: "
+                        + "${DEFAULT-VALUE}).")
+        int latencyWarmup;
+
+        @Option(names = "--dir", defaultValue = "target/bench", paramLabel = "DIR",
+                description = "Where to make the temporary directory, deleted at the end (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--no-throughput", description = "Skip the throughput passes.")
+        boolean noThroughput;
+
+        @Option(names = "--no-latency", description = "Skip the latency measurement.")
+        boolean noLatency;
+
+        @Option(names = "--no-latency-floor",
+                description = "Skip the ceiling's run under the same paced input (the latency floor).")
+        boolean noLatencyFloor;
+
+        @Override
+        public Integer call() throws IOException, RuleLoadException, InterruptedException, CommandFailure {
+            DaemonBenchmark.Options options;
+            try {
+                options = new DaemonBenchmark.Options(records, runs, partitions, passes, warmup, rules, seed,
+                        commitIntervalMs, streamThreads, !noThroughput, rate, duration, latencyWarmup, runs,
+                        !noLatency, !noLatencyFloor, dir);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            DaemonBenchmarkReport report;
+            try {
+                report = new DaemonBenchmark(options, line -> {
+                    err.println("watcher bench daemon: " + line);
+                    err.flush();
+                }).run();
+            } catch (EmbeddedKafkaException e) {
+                throw new CommandFailure(ExitCodes.UNAVAILABLE, "the embedded broker failed: " + e.getMessage());
+            } catch (ExecutionException | TimeoutException e) {
+                throw new CommandFailure(ExitCodes.UNAVAILABLE, "the benchmark could not complete: " + e);
+            }
+            out.println("Command: `" + commandLine() + "`");
+            out.println();
+            out.print(report.toMarkdown());
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        /** The command that reproduces this run, every option spelled out (JVM options as this JVM got them). */
+        private String commandLine() {
+            List<String> parts = new ArrayList<>();
+            parts.add("java");
+            parts.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            parts.addAll(List.of("-jar", "watcher-app/target/watcher.jar", "bench", "daemon",
+                    "--records", String.valueOf(records), "--runs", String.valueOf(runs),
+                    "--partitions", String.valueOf(partitions), "--passes", String.valueOf(passes),
+                    "--warmup", String.valueOf(warmup), "--rules", rules,
+                    "--commit-interval-ms", String.valueOf(commitIntervalMs),
+                    "--stream-threads", String.valueOf(streamThreads),
+                    "--rate", String.format(Locale.ROOT, "%.0f", rate), "--duration", String.valueOf(duration),
+                    "--latency-warmup", String.valueOf(latencyWarmup)));
+            if (seed != PpoStreamGenerator.DEFAULT_SEED) {
+                parts.addAll(List.of("--seed", String.valueOf(seed)));
+            }
+            if (!dir.equals(Path.of("target", "bench"))) {
+                parts.addAll(List.of("--dir", dir.toString()));
+            }
+            if (noThroughput) {
+                parts.add("--no-throughput");
+            }
+            if (noLatency) {
+                parts.add("--no-latency");
+            }
+            if (noLatencyFloor) {
+                parts.add("--no-latency-floor");
+            }
+            return String.join(" ", parts);
+        }
     }
 }
