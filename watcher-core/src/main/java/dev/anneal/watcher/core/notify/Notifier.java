@@ -88,6 +88,18 @@ public final class Notifier implements AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
+        try {
+            if (!book.awaitCaughtUp(timeout)) {
+                LOG.warn("notifier: the recommendations topic {} was not read up to its end within {} ms; the first "
+                        + "notifications may lack the runs' recommendations", settings.recommendationsTopic(),
+                        timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            book.close();
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException("interrupted while starting the notifier", e);
+        }
         List<ReceiverWorker> workers = new ArrayList<>();
         for (ResilientReceiver r : receivers) {
             workers.add(new ReceiverWorker(r, settings, clientConfig, producer, book, clock, metrics));

@@ -44,10 +44,14 @@ public final class RecommendationBook implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** The end offsets when reading started; read in the reading thread only. */
+    private final Map<TopicPartition, Long> startEnds;
     private volatile boolean closing;
 
-    private RecommendationBook(KafkaConsumer<byte[], byte[]> consumer) {
+    private RecommendationBook(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> startEnds) {
         this.consumer = consumer;
+        this.startEnds = startEnds;
         this.thread = new Thread(this::run, "watcher-notify-recommendations");
         this.thread.setDaemon(true);
     }
@@ -64,6 +68,7 @@ public final class RecommendationBook implements AutoCloseable {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        Map<TopicPartition, Long> ends;
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
@@ -71,13 +76,24 @@ public final class RecommendationBook implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            ends = new LinkedHashMap<>(consumer.endOffsets(partitions, timeout));
         } catch (RuntimeException e) {
             consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
-        RecommendationBook book = new RecommendationBook(consumer);
+        RecommendationBook book = new RecommendationBook(consumer, ends);
         book.thread.start();
         return book;
+    }
+
+    /**
+     * Waits until everything that was on the topic when reading started has been read, so that
+     * the first notifications carry the recommendations published before the notifier started.
+     *
+     * @return whether it caught up within {@code timeout}
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The run's latest recommendation seen, as published. */
@@ -90,6 +106,10 @@ public final class RecommendationBook implements AutoCloseable {
             while (!closing) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);
+                }
+                if (caughtUp.getCount() > 0
+                        && startEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {

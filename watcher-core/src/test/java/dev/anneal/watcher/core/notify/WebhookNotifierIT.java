@@ -1,0 +1,211 @@
+package dev.anneal.watcher.core.notify;
+
+import static dev.anneal.watcher.core.notify.NotifyIt.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
+import dev.anneal.watcher.core.notify.NotifyIt.Topics;
+import dev.anneal.watcher.core.notify.WebhookServer.Request;
+import dev.anneal.watcher.core.stream.WatcherTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notifier against a real (embedded) broker and a local webhook server: every transition is
+ * delivered once, in order, signed, across a receiver outage and a notifier restart; a refused
+ * alert goes to the undeliverable topic and the others flow on.
+ */
+class WebhookNotifierIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String KEY = "test-hmac-key";
+
+    @TempDir
+    static Path brokerDir;
+
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start(0, brokerDir);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static ReceiverSpec webhook(WebhookServer server) {
+        return new ReceiverSpec("hook", ReceiverSpec.Type.WEBHOOK, URI.create(server.url("/alerts")),
+                Map.of("X-Team", "rl"), Optional.empty(), Optional.of(SecretRef.env("TEST_HMAC")));
+    }
+
+    private static Notifier start(Topics topics, String group, List<ReceiverSpec> receivers, MeterRegistry registry) {
+        return Notifier.start(NotifyIt.settings(topics, group, receivers, Duration.ofMinutes(1)),
+                NotifyIt.client(broker.bootstrapServers()), Map.of("TEST_HMAC", KEY), Clock.systemUTC(), registry,
+                NotifyIt.WAIT);
+    }
+
+    private static double meter(MeterRegistry registry, String name, String... tags) {
+        var search = registry.find(name).tags(tags);
+        if (search.counter() != null) {
+            return search.counter().count();
+        }
+        return search.gauge() == null ? 0 : search.gauge().value();
+    }
+
+    @Test
+    void everyTransitionArrivesOnceInOrderAcrossAnOutageAndARestart() throws Exception {
+        Topics topics = Topics.fresh("hook");
+        topics.create(broker.bootstrapServers());
+        String bootstrap = broker.bootstrapServers();
+        NotifyIt.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
+        try (WebhookServer server = new WebhookServer()) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            Notifier notifier = start(topics, "g1", List.of(webhook(server)), registry);
+            try {
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a1", "run-1", 1_000),
+                        Alerts.firing("a2", "run-1", 2_000), Alerts.resolved("a1", "run-1", 3_000));
+                await("3 deliveries", () -> server.accepted().size() >= 3);
+
+                // The receiver goes down; alerts keep coming.
+                server.stop();
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a3", "run-1", 4_000),
+                        Alerts.resolved("a2", "run-1", 5_000));
+                await("the breaker opens while the receiver is down",
+                        () -> meter(registry, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "open") == 1);
+                await("a delivery round fails", () -> meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook",
+                        "outcome", "transient") > 0);
+                assertThat(meter(registry, NotifyMetrics.RETRIES, "receiver", "hook")).isPositive();
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a4", "run-1", 6_000));
+
+                // Back: everything sent meanwhile arrives.
+                server.start();
+                await("6 deliveries", () -> server.accepted().size() >= 6);
+                await("the breaker closes again",
+                        () -> meter(registry, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "closed") == 1);
+            } finally {
+                notifier.close();
+            }
+
+            // A restarted notifier in the same group resumes after the last delivered alert.
+            NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.resolved("a3", "run-1", 7_000));
+            Notifier again = start(topics, "g1", List.of(webhook(server)), new SimpleMeterRegistry());
+            try {
+                await("7 deliveries", () -> server.accepted().size() >= 7);
+                NotifyIt.quietly(Duration.ofSeconds(2));
+            } finally {
+                again.close();
+            }
+
+            List<Request> got = server.accepted();
+            assertThat(got).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER)).containsExactly(
+                    "a1:firing", "a2:firing", "a1:resolved", "a3:firing", "a2:resolved", "a4:firing", "a3:resolved");
+            for (Request r : got) {
+                assertThat(r.path()).isEqualTo("/alerts");
+                assertThat(r.header("X-Team")).isEqualTo("rl");
+                assertThat(r.header(WebhookReceiver.SIGNATURE_HEADER))
+                        .isEqualTo(WebhookReceiver.signature(KEY, r.body().getBytes(StandardCharsets.UTF_8)));
+                JsonNode body = MAPPER.readTree(r.body());
+                assertThat(body.path("delivery_id").asText()).isEqualTo(r.header(WebhookReceiver.DELIVERY_HEADER));
+                assertThat(body.path("receiver").asText()).isEqualTo("hook");
+                assertThat(body.path("alert").path("run_id").asText()).isEqualTo("run-1");
+                assertThat(body.path("recommendation").path("action").asText()).isEqualTo("HOLD");
+            }
+            JsonNode first = MAPPER.readTree(got.get(0).body()).path("alert");
+            assertThat(first).isEqualTo(MAPPER.readTree(Alerts.firing("a1", "run-1", 1_000)));
+        }
+    }
+
+    @Test
+    void aRefusedAlertGoesToTheUndeliverableTopicWithItsReasonAndTheRestFlowOn() throws Exception {
+        Topics topics = Topics.fresh("refused");
+        topics.create(broker.bootstrapServers());
+        String bootstrap = broker.bootstrapServers();
+        // The receiver refuses alerts of run-bad with 400 (a permanent failure).
+        try (WebhookServer server = new WebhookServer(body -> body.contains("run-bad") ? 400 : 200)) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            Notifier notifier = start(topics, "g1", List.of(webhook(server)), registry);
+            try {
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("b1", "run-1", 1_000));
+                NotifyIt.send(bootstrap, topics.alerts(), "run-bad", Alerts.firing("b2", "run-bad", 2_000));
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", "{not json", Alerts.resolved("b1", "run-1", 3_000));
+
+                await("2 deliveries", () -> server.accepted().size() >= 2);
+                List<ConsumerRecord<byte[], byte[]>> refused = NotifyIt.read(bootstrap, topics.undeliverable(), 2);
+                assertThat(server.accepted()).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER))
+                        .containsExactly("b1:firing", "b1:resolved");
+
+                ConsumerRecord<byte[], byte[]> http400 = refused.get(0);
+                assertThat(new String(http400.value(), StandardCharsets.UTF_8))
+                        .isEqualTo(Alerts.firing("b2", "run-bad", 2_000));
+                assertThat(new String(http400.key(), StandardCharsets.UTF_8)).isEqualTo("run-bad");
+                assertThat(NotifyIt.header(http400, WatcherTopics.HEADER_REASON))
+                        .startsWith("HTTP 400 from " + server.url("/alerts") + ": refused by the test server");
+                assertThat(NotifyIt.header(http400, Notifier.HEADER_RECEIVER)).isEqualTo("hook");
+                assertThat(NotifyIt.header(http400, WatcherTopics.HEADER_SOURCE_TOPIC)).isEqualTo(topics.alerts());
+                assertThat(NotifyIt.header(http400, WatcherTopics.HEADER_SOURCE_PARTITION)).isEqualTo("0");
+                assertThat(NotifyIt.header(http400, WatcherTopics.HEADER_SOURCE_OFFSET)).isEqualTo("1");
+
+                ConsumerRecord<byte[], byte[]> notJson = refused.get(1);
+                assertThat(NotifyIt.header(notJson, WatcherTopics.HEADER_REASON)).startsWith("not an alert: not JSON");
+                assertThat(NotifyIt.header(notJson, WatcherTopics.HEADER_SOURCE_OFFSET)).isEqualTo("2");
+
+                await("the meters count both", () -> meter(registry, NotifyMetrics.UNDELIVERABLE, "receiver", "hook") == 2);
+                assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook", "outcome", "permanent"))
+                        .isEqualTo(2);
+                assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook", "outcome", "delivered"))
+                        .isEqualTo(2);
+                assertThat(meter(registry, NotifyMetrics.RETRIES, "receiver", "hook")).isZero();
+            } finally {
+                notifier.close();
+            }
+        }
+    }
+
+    @Test
+    void oneReceiverDownDoesNotHoldBackOrDuplicateAnother() throws Exception {
+        Topics topics = Topics.fresh("two");
+        topics.create(broker.bootstrapServers());
+        String bootstrap = broker.bootstrapServers();
+        try (WebhookServer up = new WebhookServer(); WebhookServer down = new WebhookServer()) {
+            down.stop();
+            ReceiverSpec a = new ReceiverSpec("up", ReceiverSpec.Type.WEBHOOK, URI.create(up.url("/")), Map.of(),
+                    Optional.empty(), Optional.empty());
+            ReceiverSpec b = new ReceiverSpec("down", ReceiverSpec.Type.WEBHOOK, URI.create(down.url("/")), Map.of(),
+                    Optional.empty(), Optional.empty());
+            Notifier notifier = start(topics, "g2", List.of(a, b), new SimpleMeterRegistry());
+            try {
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("c1", "run-1", 1_000),
+                        Alerts.resolved("c1", "run-1", 2_000));
+                await("the healthy receiver gets both", () -> up.accepted().size() >= 2);
+                down.start();
+                await("the other one gets both once back", () -> down.accepted().size() >= 2);
+                NotifyIt.quietly(Duration.ofSeconds(1));
+            } finally {
+                notifier.close();
+            }
+            assertThat(up.accepted()).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER))
+                    .containsExactly("c1:firing", "c1:resolved");
+            assertThat(down.accepted()).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER))
+                    .containsExactly("c1:firing", "c1:resolved");
+        }
+    }
+}
