@@ -1,0 +1,165 @@
+package dev.anneal.watcher.core.notify;
+
+import static dev.anneal.watcher.core.notify.NotifyIt.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
+import dev.anneal.watcher.core.notify.NotifyIt.Topics;
+import dev.anneal.watcher.core.stream.WatcherTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notifier against a real Prometheus Alertmanager (started by the test, see
+ * {@link AlertmanagerProcess}; skipped loudly where the binary is missing) and a real embedded
+ * broker: labels and annotations arrive as documented, firing alerts are kept alive past
+ * Alertmanager's resolve_timeout by the re-sends, resolution reaches it, an alert published while it
+ * is down arrives when it is back, and an alert it refuses (400) goes to the undeliverable topic.
+ */
+class AlertmanagerNotifierIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Alertmanager resolves an alert not re-sent within this. */
+    private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(2);
+
+    @TempDir
+    static Path brokerDir;
+
+    static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path amDir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start(0, brokerDir);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Notifier start(Topics topics, AlertmanagerProcess am, MeterRegistry registry) {
+        ReceiverSpec spec = new ReceiverSpec("am", ReceiverSpec.Type.ALERTMANAGER, URI.create(am.url()), Map.of(),
+                Optional.empty(), Optional.empty());
+        return Notifier.start(NotifyIt.settings(topics, "watcher-notify", List.of(spec), Duration.ofMillis(500)),
+                NotifyIt.client(broker.bootstrapServers()), Map.of(), Clock.systemUTC(), registry, NotifyIt.WAIT);
+    }
+
+    private static double counter(MeterRegistry registry, String name, String... tags) {
+        var c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** The statuses ("firing", "resolved") of Alertmanager's own webhook notifications about {@code run}. */
+    private static List<String> notified(WebhookServer hook, String run) {
+        return hook.accepted().stream().map(r -> {
+            try {
+                return MAPPER.readTree(r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).filter(n -> run.equals(n.path("groupLabels").path("run_id").asText()))
+                .map(n -> n.path("status").asText()).toList();
+    }
+
+    @Test
+    void labelsAndAnnotationsArriveFiringIsKeptAliveAndResolutionArrives() throws Exception {
+        Topics topics = Topics.fresh("am");
+        topics.create(broker.bootstrapServers());
+        String bootstrap = broker.bootstrapServers();
+        try (WebhookServer hook = new WebhookServer();
+             AlertmanagerProcess am = AlertmanagerProcess.startOrSkip(amDir, hook.url("/am"), RESOLVE_TIMEOUT)) {
+            NotifyIt.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (Notifier notifier = start(topics, am, registry)) {
+                long firedAt = System.currentTimeMillis();
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("k1", "run-1", firedAt));
+                await("Alertmanager has the alert", () -> active(am, "run-1") == 1);
+
+                JsonNode alert = am.alerts("kl_gate", "run-1").get(0);
+                assertThat(MAPPER.convertValue(alert.path("labels"), Map.class)).isEqualTo(Map.of(
+                        "alertname", "kl_gate", "run_id", "run-1", "severity", "warning", "action", "HOLD",
+                        "synthetic", "false", "team", "rl"));
+                JsonNode annotations = alert.path("annotations");
+                assertThat(annotations.path("summary").asText())
+                        .isEqualTo("kl_divergence above the gate (value 0.07, threshold 0.05)");
+                assertThat(annotations.path("recommendation").asText())
+                        .startsWith("HOLD because kl_gate: kl_divergence 0.07 > 0.05 (the run's latest recommendation");
+                assertThat(annotations.path("runbook_url").asText()).isEqualTo("https://runbooks.example/kl_gate");
+                assertThat(annotations.path("alert_id").asText()).isEqualTo("k1");
+                assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
+                assertThat(java.time.Instant.parse(alert.path("startsAt").asText()).toEpochMilli()).isEqualTo(firedAt);
+                await("Alertmanager notifies its receiver", () -> notified(hook, "run-1").contains("firing"));
+
+                // Re-sent every 500 ms, the alert outlives Alertmanager's 2 s resolve_timeout.
+                await("six re-sends (3 s)", () -> counter(registry, NotifyMetrics.RESENDS, "receiver", "am",
+                        "outcome", "delivered") >= 6);
+                assertThat(active(am, "run-1")).as("still firing after the resolve timeout").isEqualTo(1);
+
+                NotifyIt.send(bootstrap, topics.alerts(), "run-1",
+                        Alerts.resolved("k1", "run-1", System.currentTimeMillis()));
+                await("Alertmanager no longer has it active", () -> active(am, "run-1") == 0);
+                await("Alertmanager notifies the resolution", () -> notified(hook, "run-1").contains("resolved"));
+            }
+        }
+    }
+
+    @Test
+    void anAlertPublishedWhileAlertmanagerIsDownArrivesWhenItIsBackAndARefusedOneIsRouted() throws Exception {
+        Topics topics = Topics.fresh("am-down");
+        topics.create(broker.bootstrapServers());
+        String bootstrap = broker.bootstrapServers();
+        try (WebhookServer hook = new WebhookServer();
+             AlertmanagerProcess am = AlertmanagerProcess.startOrSkip(amDir, hook.url("/am"), Duration.ofMinutes(5))) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (Notifier notifier = start(topics, am, registry)) {
+                am.stop();
+                NotifyIt.send(bootstrap, topics.alerts(), "run-2",
+                        Alerts.firing("k2", "run-2", System.currentTimeMillis()));
+                await("a delivery round fails", () -> counter(registry, NotifyMetrics.DELIVERIES, "receiver", "am",
+                        "outcome", "transient") > 0);
+                am.start();
+                await("Alertmanager has the alert once back", () -> active(am, "run-2") == 1);
+
+                // "bad-label" is not a legal Prometheus label name: Alertmanager answers 400.
+                String bad = Alerts.firing("k3", "run-3", System.currentTimeMillis())
+                        .replace("\"team\":\"rl\"", "\"bad-label\":\"x\"");
+                NotifyIt.send(bootstrap, topics.alerts(), "run-3", bad);
+                List<ConsumerRecord<byte[], byte[]>> refused = NotifyIt.read(bootstrap, topics.undeliverable(), 1);
+                assertThat(new String(refused.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(bad);
+                assertThat(NotifyIt.header(refused.get(0), WatcherTopics.HEADER_REASON))
+                        .startsWith("HTTP 400 from " + am.url() + AlertmanagerReceiver.ALERTS_PATH);
+                assertThat(NotifyIt.header(refused.get(0), Notifier.HEADER_RECEIVER)).isEqualTo("am");
+            }
+        }
+    }
+
+    private static int active(AlertmanagerProcess am, String run) {
+        try {
+            return am.alerts("kl_gate", run).size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
