@@ -99,6 +99,11 @@ public final class ConfigCommand implements Callable<Integer> {
             out.println("  rules:  " + String.join(", ", config.rules().packs()) + " (" + rules.rules().size()
                     + " rules, rule set " + rules.digest() + ")");
             out.println("  http:   " + config.http().address());
+            WatcherConfig.Notify n = config.notifier();
+            out.println("  notify: " + (n.enabled() ? "on" : "off (notify.enabled: false)")
+                    + (n.receivers().isEmpty() ? ", no receivers" : ", receivers " + String.join(", ",
+                    n.receivers().stream().map(r -> r.name() + " (" + r.type().id() + " " + r.url() + ")").toList()))
+                    + "; undeliverable alerts to " + n.undeliverableTopic());
             return ExitCodes.OK;
         }
     }

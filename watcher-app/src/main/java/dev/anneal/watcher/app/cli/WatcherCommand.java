@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Watches anneal training telemetry and recommends PROMOTE / PASS / HOLD / FREEZE / ROLLBACK.",
             "Run 'watcher COMMAND --help' for a command's options."},
-        subcommands = {ReplayCommand.class, TestCommand.class, RulesCommand.class, BenchCommand.class, RunCommand.class, ConfigCommand.class,
+        subcommands = {ReplayCommand.class, TestCommand.class, RulesCommand.class, BenchCommand.class, RunCommand.class, NotifyCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * <p>A key has one of three shapes: a scalar; a list (in YAML a sequence; in an environment
  * variable comma-separated; as a flag, one element per occurrence); or a map of names to values
  * (in YAML a mapping; in an environment variable {@code NAME=VALUE} entries separated by commas or
- * newlines; as a flag, one {@code NAME=VALUE} per occurrence). A list set by a higher-precedence
- * source replaces the lower one; a map is merged entry by entry.
+ * newlines; as a flag, one {@code NAME=VALUE} per occurrence); or a list of objects (in YAML a
+ * sequence of mappings read by an {@link ObjectType}; in an environment variable a YAML flow
+ * sequence {@code [{...}, {...}]}; as a flag, one YAML flow mapping {@code {...}} per occurrence).
+ * A list set by a higher-precedence source replaces the lower one; a map is merged entry by entry.
  *
  * @param <V> the type of the key's value: {@code T}, {@code List<T>} or {@code Map<String, T>}
  */
@@ -24,23 +26,30 @@ public final class ConfigKey<V> {
 
     /** Whether the value is one scalar, a list of them, or a map of names to them. */
     public enum Shape {
-        SCALAR, LIST, MAP
+        SCALAR, LIST, MAP, OBJECTS
     }
 
     private final String section;
     private final String name;
     private final Shape shape;
     private final ValueType<?> type;
+    private final ObjectType<?> objectType;
     private final V defaultValue;
     private final String flag;
     private final String doc;
 
     private ConfigKey(String section, String name, Shape shape, ValueType<?> type, V defaultValue, String flag,
             String doc) {
+        this(section, name, shape, type, null, defaultValue, flag, doc);
+    }
+
+    private ConfigKey(String section, String name, Shape shape, ValueType<?> type, ObjectType<?> objectType,
+            V defaultValue, String flag, String doc) {
         this.section = Objects.requireNonNull(section);
         this.name = Objects.requireNonNull(name);
         this.shape = shape;
         this.type = type;
+        this.objectType = objectType;
         this.defaultValue = defaultValue;
         this.flag = Objects.requireNonNull(flag);
         this.doc = Objects.requireNonNull(doc);
@@ -59,6 +68,11 @@ public final class ConfigKey<V> {
     static <T> ConfigKey<Map<String, T>> map(String section, String name, ValueType<T> type, String flag,
             String doc) {
         return new ConfigKey<>(section, name, Shape.MAP, type, Map.of(), flag, doc);
+    }
+
+    static <T> ConfigKey<List<T>> objects(String section, String name, ObjectType<T> type, String flag, String doc) {
+        return new ConfigKey<>(section, name, Shape.OBJECTS, null, Objects.requireNonNull(type), List.of(), flag,
+                doc);
     }
 
     /** The section: {@code kafka}, {@code embedded}, {@code topics}, ... */
@@ -80,9 +94,14 @@ public final class ConfigKey<V> {
         return shape;
     }
 
-    /** The type of the scalar, or of each list element or map value. */
+    /** The type of the scalar, or of each list element or map value; null for a list of objects. */
     public ValueType<?> type() {
         return type;
+    }
+
+    /** The type of each element of a list of objects; null for the other shapes. */
+    ObjectType<?> objectType() {
+        return objectType;
     }
 
     /** The value when no source sets the key. */
@@ -102,7 +121,11 @@ public final class ConfigKey<V> {
 
     /** What the flag's argument looks like, for {@code --help}. */
     public String paramLabel() {
-        return shape == Shape.MAP ? "NAME=VALUE" : type.label();
+        return switch (shape) {
+            case MAP -> "NAME=VALUE";
+            case OBJECTS -> objectType.label();
+            default -> type.label();
+        };
     }
 
     /** One or two sentences on what the key does. */
@@ -117,6 +140,7 @@ public final class ConfigKey<V> {
                     : type.print(defaultValue).isEmpty() ? "\"\"" : type.print(defaultValue);
             case LIST -> "[" + ((List<?>) defaultValue).stream().map(type::print).collect(Collectors.joining(", ")) + "]";
             case MAP -> "{}";
+            case OBJECTS -> "[]";
         };
     }
 

@@ -1,6 +1,8 @@
 package dev.anneal.watcher.app.config;
 
 import dev.anneal.watcher.app.config.ValueType.HostPort;
+import dev.anneal.watcher.core.notify.NotifierSettings;
+import dev.anneal.watcher.core.notify.ReceiverSpec;
 import dev.anneal.watcher.core.stream.StreamsConfigs;
 import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.core.stream.WatcherTopology;
@@ -150,6 +152,71 @@ public final class ConfigKeys {
             ValueType.oneOf(LogFormat.class), LogFormat.TEXT, "--log-format",
             "text: readable console lines; json: one JSON object per line (Logback's JsonEncoder).");
 
+    // ---- notify: delivering alerts to Alertmanager and webhooks ---------------------------------------------
+
+    public static final ConfigKey<Boolean> NOTIFY_ENABLED = ConfigKey.scalar("notify", "enabled",
+            ValueType.BOOLEAN, false, "--notify",
+            "Run the notifier inside 'watcher run': deliver every alert transition on topics.alerts to "
+                    + "notify.receivers. 'watcher notify' runs it alone, whatever this says.");
+
+    public static final ConfigKey<List<ReceiverSpec>> NOTIFY_RECEIVERS = ConfigKey.objects("notify", "receivers",
+            ReceiverType.INSTANCE, "--notify-receiver",
+            "Where alerts go: a list of {name, type: alertmanager|webhook, url, headers, bearer_token_env or "
+                    + "bearer_token_file, hmac_secret_env or hmac_secret_file (webhook)}. Secrets are read from the "
+                    + "named variable or file, never written here. Each receiver has its own consumer group.");
+
+    public static final ConfigKey<String> NOTIFY_GROUP_ID = ConfigKey.scalar("notify", "group_id",
+            ValueType.TOPIC_NAME.labelled("ID"), NotifierSettings.DEFAULT_GROUP_ID_PREFIX, "--notify-group-id",
+            "Consumer group prefix: receiver NAME consumes in group <group_id>.NAME, so each receiver keeps its "
+                    + "own progress and an outage of one never re-sends to another.");
+
+    public static final ConfigKey<String> NOTIFY_UNDELIVERABLE_TOPIC = ConfigKey.scalar("notify",
+            "undeliverable_topic", ValueType.TOPIC_NAME, NotifierSettings.DEFAULT_UNDELIVERABLE_TOPIC,
+            "--undeliverable-topic",
+            "Where alerts a receiver refuses for good (HTTP 4xx other than 429, unreadable alerts) go, unchanged, "
+                    + "with watcher.reason and watcher.receiver headers; created when missing.");
+
+    public static final ConfigKey<Duration> NOTIFY_RESEND_INTERVAL = ConfigKey.scalar("notify", "resend_interval",
+            ValueType.DURATION, Duration.ofMinutes(1), "--resend-interval",
+            "How often firing alerts are sent to Alertmanager again; keep it well below Alertmanager's "
+                    + "resolve_timeout (5m by default), which resolves alerts not re-sent in time.");
+
+    public static final ConfigKey<Duration> NOTIFY_REQUEST_TIMEOUT = ConfigKey.scalar("notify", "request_timeout",
+            ValueType.DURATION, Duration.ofSeconds(10), "--notify-request-timeout",
+            "How long one HTTP request to a receiver may take before it counts as a transient failure.");
+
+    public static final ConfigKey<Integer> NOTIFY_RETRY_ATTEMPTS = ConfigKey.scalar("notify", "retry_attempts",
+            ValueType.integer(1, 100), 5, "--retry-attempts",
+            "Attempts per delivery round (1: no retry) on transient failures (connection errors, timeouts, 5xx, "
+                    + "429). After a failed round the alert waits breaker_open_duration and is tried again, "
+                    + "for as long as it takes: it is never dropped.");
+
+    public static final ConfigKey<Duration> NOTIFY_RETRY_INITIAL_BACKOFF = ConfigKey.scalar("notify",
+            "retry_initial_backoff", ValueType.DURATION, Duration.ofMillis(500), "--retry-initial-backoff",
+            "Wait before the first retry; doubled at each retry with +-50% jitter.");
+
+    public static final ConfigKey<Duration> NOTIFY_RETRY_MAX_BACKOFF = ConfigKey.scalar("notify",
+            "retry_max_backoff", ValueType.DURATION, Duration.ofSeconds(30), "--retry-max-backoff",
+            "The longest wait between two retries.");
+
+    public static final ConfigKey<Integer> NOTIFY_BREAKER_FAILURE_RATE = ConfigKey.scalar("notify",
+            "breaker_failure_rate", ValueType.integer(1, 100), 50, "--breaker-failure-rate",
+            "Percentage of transient failures over the last breaker_window calls that opens a receiver's circuit "
+                    + "breaker (calls are then refused at once until breaker_open_duration has passed).");
+
+    public static final ConfigKey<Integer> NOTIFY_BREAKER_WINDOW = ConfigKey.scalar("notify", "breaker_window",
+            ValueType.integer(1, 1000), 10, "--breaker-window",
+            "How many recent calls the circuit breaker judges (and needs before it can open).");
+
+    public static final ConfigKey<Duration> NOTIFY_BREAKER_OPEN_DURATION = ConfigKey.scalar("notify",
+            "breaker_open_duration", ValueType.DURATION, Duration.ofSeconds(30), "--breaker-open-duration",
+            "How long an open breaker refuses calls before a trial call; also the wait between two delivery "
+                    + "rounds of an alert.");
+
+    public static final ConfigKey<Integer> NOTIFY_RATE_LIMIT = ConfigKey.scalar("notify", "rate_limit",
+            ValueType.integer(1, 10_000), 10, "--notify-rate-limit",
+            "At most this many requests per second to each receiver.");
+
     /** Every key, in documentation order. */
     public static final List<ConfigKey<?>> ALL = List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, KAFKA_STARTUP_TIMEOUT,
@@ -160,7 +227,10 @@ public final class ConfigKeys {
             STREAMS_ABSENCE_CHECK_INTERVAL,
             RULES_PACKS, RULES_PARAMS, RULES_RELOAD,
             HTTP_ADDRESS,
-            LOG_FORMAT);
+            LOG_FORMAT,
+            NOTIFY_ENABLED, NOTIFY_RECEIVERS, NOTIFY_GROUP_ID, NOTIFY_UNDELIVERABLE_TOPIC, NOTIFY_RESEND_INTERVAL,
+            NOTIFY_REQUEST_TIMEOUT, NOTIFY_RETRY_ATTEMPTS, NOTIFY_RETRY_INITIAL_BACKOFF, NOTIFY_RETRY_MAX_BACKOFF,
+            NOTIFY_BREAKER_FAILURE_RATE, NOTIFY_BREAKER_WINDOW, NOTIFY_BREAKER_OPEN_DURATION, NOTIFY_RATE_LIMIT);
 
     /** The sections, in order, each with its keys by name. */
     static final Map<String, Map<String, ConfigKey<?>>> SECTIONS = sections();

@@ -2,6 +2,7 @@ package dev.anneal.watcher.app.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.anneal.watcher.app.config.ValueType.HostPort;
+import dev.anneal.watcher.core.notify.NotifierSettings;
 import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.YamlNode;
@@ -61,6 +62,8 @@ public final class ConfigLoader {
     }
 
     private final List<String> problems = new ArrayList<>();
+    /** Keys whose value was refused (they keep their previous value); relations involving them are not checked. */
+    private final java.util.Set<ConfigKey<?>> refused = new java.util.HashSet<>();
     private final Map<ConfigKey<?>, Setting> settings = new LinkedHashMap<>();
     private final Path baseDir;
 
@@ -235,7 +238,62 @@ public final class ConfigLoader {
                 });
                 settings.put(key, new Setting(values, origin, entries));
             }
+            case OBJECTS -> {
+                List<Object> items = objects(key, node, n -> n.loc().toString(), baseDir, false);
+                if (items != null) {
+                    settings.put(key, new Setting(items, origin, Map.of()));
+                } else {
+                    refused.add(key);
+                }
+            }
         }
+    }
+
+    /**
+     * A list of objects from a YAML node: a sequence of mappings (or, from a variable or flag, a
+     * single mapping). Null when there were problems; they are reported.
+     */
+    private List<Object> objects(ConfigKey<?> key, YamlNode node, java.util.function.Function<YamlNode, String> where,
+            Path dir, boolean singleAllowed) {
+        ObjectType<?> type = key.objectType();
+        List<YamlNode> elements;
+        if (node instanceof YamlNode.Seq seq) {
+            elements = seq.items();
+        } else if (node instanceof YamlNode.MapNode && singleAllowed) {
+            elements = List.of(node);
+        } else {
+            problem(where.apply(node), key.path() + ": expected a list of objects such as [" + type.example()
+                    + "], got " + node.typeName());
+            return null;
+        }
+        List<Object> items = new ArrayList<>();
+        Map<Object, Integer> names = new LinkedHashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < elements.size(); i++) {
+            YamlNode e = elements.get(i);
+            String path = key.path() + "[" + i + "]";
+            if (!(e instanceof YamlNode.MapNode map)) {
+                problem(where.apply(e), path + ": expected an object such as " + type.example() + ", got "
+                        + e.typeName());
+                ok = false;
+                continue;
+            }
+            Object item = type.parse(map, path, dir, where, this::problem);
+            if (item == null) {
+                ok = false;
+                continue;
+            }
+            if (item instanceof dev.anneal.watcher.core.notify.ReceiverSpec r) {
+                Integer first = names.putIfAbsent(r.name(), i);
+                if (first != null) {
+                    problem(where.apply(e), path + ".name: '" + r.name() + "' is also the name of " + key.path() + "["
+                            + first + "]; names must be unique");
+                    ok = false;
+                }
+            }
+            items.add(item);
+        }
+        return ok ? List.copyOf(items) : null;
     }
 
     private Object yamlScalar(ValueType<?> type, YamlNode node, String path) {
@@ -310,6 +368,7 @@ public final class ConfigLoader {
                 case SCALAR -> override(key, origin, List.of(e.getValue()));
                 case LIST -> override(key, origin, splitList(e.getValue()));
                 case MAP -> override(key, origin, splitEntries(e.getValue()));
+                case OBJECTS -> override(key, origin, List.of(e.getValue()));
             }
         }
     }
@@ -386,6 +445,33 @@ public final class ConfigLoader {
                     }
                 }
                 settings.put(key, new Setting(values, origin, entries));
+            }
+            case OBJECTS -> {
+                List<Object> items = new ArrayList<>();
+                boolean ok = true;
+                for (String text : texts) {
+                    YamlNode node;
+                    try {
+                        node = YamlNode.parse(origin.where(), text);
+                    } catch (IOException ex) {
+                        problem(origin.where(), key.path() + ": expected YAML such as " + key.objectType().example()
+                                + ": " + (ex instanceof JsonProcessingException j ? yamlMessage(j.getOriginalMessage())
+                                : ex.getMessage()));
+                        ok = false;
+                        continue;
+                    }
+                    List<Object> parsed = objects(key, node, n -> origin.where(), null, true);
+                    if (parsed == null) {
+                        ok = false;
+                    } else {
+                        items.addAll(parsed);
+                    }
+                }
+                if (ok) {
+                    settings.put(key, new Setting(List.copyOf(items), origin, Map.of()));
+                } else {
+                    refused.add(key);
+                }
             }
         }
     }
@@ -475,6 +561,7 @@ public final class ConfigLoader {
                         + owner.path() + " instead");
             }
         });
+        checkNotify(inputs);
         Setting bootstrap = settings.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
         Setting embeddedPort = settings.get(ConfigKeys.EMBEDDED_PORT);
         Setting http = settings.get(ConfigKeys.HTTP_ADDRESS);
@@ -487,6 +574,37 @@ public final class ConfigLoader {
                 problem(http.origin().where(), "http.address: port " + port + " is also the embedded broker's port "
                         + "(embedded.port); choose another");
             }
+        }
+    }
+
+    /** The notifier: receivers when enabled, backoffs in order, an undeliverable topic of its own. */
+    private void checkNotify(List<String> inputs) {
+        Setting enabled = settings.get(ConfigKeys.NOTIFY_ENABLED);
+        Setting receivers = settings.get(ConfigKeys.NOTIFY_RECEIVERS);
+        if ((Boolean) enabled.value() && list(receivers).isEmpty() && !refused.contains(ConfigKeys.NOTIFY_RECEIVERS)) {
+            problem(enabled.origin().where(), "notify.enabled: true needs at least one receiver in notify.receivers, "
+                    + "such as " + ReceiverType.INSTANCE.example());
+        }
+        Setting initial = settings.get(ConfigKeys.NOTIFY_RETRY_INITIAL_BACKOFF);
+        Setting max = settings.get(ConfigKeys.NOTIFY_RETRY_MAX_BACKOFF);
+        if (((java.time.Duration) max.value()).compareTo((java.time.Duration) initial.value()) < 0) {
+            Setting at = max.origin().equals(Origin.DEFAULT) ? initial : max;
+            problem(at.origin().where(), "notify.retry_max_backoff (" + ConfigKeys.NOTIFY_RETRY_MAX_BACKOFF.type()
+                    .print(max.value()) + ") is shorter than notify.retry_initial_backoff ("
+                    + ConfigKeys.NOTIFY_RETRY_INITIAL_BACKOFF.type().print(initial.value()) + ")");
+        }
+        Setting undeliverable = settings.get(ConfigKeys.NOTIFY_UNDELIVERABLE_TOPIC);
+        String topic = (String) undeliverable.value();
+        for (ConfigKey<String> key : List.of(ConfigKeys.TOPICS_ALERTS, ConfigKeys.TOPICS_RECOMMENDATIONS,
+                ConfigKeys.TOPICS_DLQ)) {
+            if (topic.equals(settings.get(key).value())) {
+                problem(undeliverable.origin().where(), "notify.undeliverable_topic: '" + topic + "' is also "
+                        + key.path() + "; the undeliverable alerts need their own topic");
+            }
+        }
+        if (inputs.contains(topic)) {
+            problem(undeliverable.origin().where(), "notify.undeliverable_topic: '" + topic + "' is also an input "
+                    + "topic; the watcher would read its own output");
         }
     }
 
@@ -546,7 +664,14 @@ public final class ConfigLoader {
                 new WatcherConfig.Rules(get(ConfigKeys.RULES_PACKS), get(ConfigKeys.RULES_PARAMS),
                         get(ConfigKeys.RULES_RELOAD)),
                 new WatcherConfig.Http(get(ConfigKeys.HTTP_ADDRESS)),
-                new WatcherConfig.Log(get(ConfigKeys.LOG_FORMAT)));
+                new WatcherConfig.Log(get(ConfigKeys.LOG_FORMAT)),
+                new WatcherConfig.Notify(get(ConfigKeys.NOTIFY_ENABLED), get(ConfigKeys.NOTIFY_RECEIVERS),
+                        get(ConfigKeys.NOTIFY_GROUP_ID), get(ConfigKeys.NOTIFY_UNDELIVERABLE_TOPIC),
+                        get(ConfigKeys.NOTIFY_RESEND_INTERVAL), get(ConfigKeys.NOTIFY_REQUEST_TIMEOUT),
+                        new NotifierSettings.Resilience(get(ConfigKeys.NOTIFY_RETRY_ATTEMPTS),
+                                get(ConfigKeys.NOTIFY_RETRY_INITIAL_BACKOFF), get(ConfigKeys.NOTIFY_RETRY_MAX_BACKOFF),
+                                get(ConfigKeys.NOTIFY_BREAKER_FAILURE_RATE), get(ConfigKeys.NOTIFY_BREAKER_WINDOW),
+                                get(ConfigKeys.NOTIFY_BREAKER_OPEN_DURATION), get(ConfigKeys.NOTIFY_RATE_LIMIT))));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,8 @@
 package dev.anneal.watcher.app.config;
 
 import dev.anneal.watcher.app.config.ValueType.HostPort;
+import dev.anneal.watcher.core.notify.NotifierSettings;
+import dev.anneal.watcher.core.notify.ReceiverSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -17,9 +19,16 @@ import java.util.Optional;
  * key, its default and its documentation are in {@link ConfigKeys}.
  */
 public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
-        Log log) {
+        Log log, Notify notifier) {
+
+    /** A configuration with the notifier off. */
+    public WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
+            Log log) {
+        this(kafka, embedded, topics, streams, rules, http, log, Notify.disabled());
+    }
 
     public WatcherConfig {
+        Objects.requireNonNull(notifier, "notifier");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(embedded, "embedded");
         Objects.requireNonNull(topics, "topics");
@@ -37,12 +46,17 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
     /** A copy with other bootstrap servers (how the embedded broker's address reaches the clients). */
     public WatcherConfig withBootstrapServers(String servers) {
         return new WatcherConfig(new Kafka(Optional.of(servers), kafka.properties(), kafka.startupTimeout()),
-                embedded, topics, streams, rules, http, log);
+                embedded, topics, streams, rules, http, log, notifier);
     }
 
     /** A copy with other rules (for tests and reload). */
     public WatcherConfig withRules(Rules newRules) {
-        return new WatcherConfig(kafka, embedded, topics, streams, newRules, http, log);
+        return new WatcherConfig(kafka, embedded, topics, streams, newRules, http, log, notifier);
+    }
+
+    /** A copy with other notifier settings (for tests). */
+    public WatcherConfig withNotify(Notify newNotify) {
+        return new WatcherConfig(kafka, embedded, topics, streams, rules, http, log, newNotify);
     }
 
     /**
@@ -150,6 +164,50 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
     public record Log(LogFormat format) {
         public Log {
             Objects.requireNonNull(format, "format");
+        }
+    }
+
+    /**
+     * The notifier ({@code notify.*}).
+     *
+     * @param enabled            whether {@code watcher run} runs it
+     * @param receivers          where alerts go (at least one when enabled)
+     * @param groupId            the consumer group prefix (one group per receiver)
+     * @param undeliverableTopic where permanently refused alerts go
+     * @param resendInterval     how often firing alerts are re-sent to Alertmanager
+     * @param requestTimeout     how long one request may take
+     * @param resilience         retry, breaker and rate limit settings
+     */
+    public record Notify(boolean enabled, List<ReceiverSpec> receivers, String groupId, String undeliverableTopic,
+            Duration resendInterval, Duration requestTimeout, NotifierSettings.Resilience resilience) {
+        public Notify {
+            receivers = List.copyOf(receivers);
+            if (enabled && receivers.isEmpty()) {
+                throw new IllegalArgumentException("the notifier needs at least one receiver");
+            }
+            Objects.requireNonNull(groupId, "groupId");
+            Objects.requireNonNull(undeliverableTopic, "undeliverableTopic");
+            requirePositive(resendInterval, "resendInterval");
+            requirePositive(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(resilience, "resilience");
+        }
+
+        /** The notifier off, every other setting at its default. */
+        public static Notify disabled() {
+            return new Notify(false, List.of(), NotifierSettings.DEFAULT_GROUP_ID_PREFIX,
+                    NotifierSettings.DEFAULT_UNDELIVERABLE_TOPIC, Duration.ofMinutes(1), Duration.ofSeconds(10),
+                    NotifierSettings.Resilience.defaults());
+        }
+
+        /** These settings with {@code enabled} set and these receivers. */
+        public Notify with(boolean on, List<ReceiverSpec> to) {
+            return new Notify(on, to, groupId, undeliverableTopic, resendInterval, requestTimeout, resilience);
+        }
+
+        /** The core notifier's settings, for these topics. */
+        public NotifierSettings settings(String alertsTopic, String recommendationsTopic) {
+            return new NotifierSettings(alertsTopic, recommendationsTopic, undeliverableTopic, groupId, receivers,
+                    resendInterval, requestTimeout, resilience);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.anneal.watcher.app.cli.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
+import dev.anneal.watcher.core.notify.Notifier;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.RunQueries;
 import dev.anneal.watcher.core.stream.TopicSetup;
@@ -25,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -62,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *       says 503 until Kafka Streams is RUNNING;</li>
  *   <li><b>output log</b>: starts reading the alerts and recommendations topics at their end, so
  *       every output Streams publishes is logged once ({@link OutputLog});</li>
+ *   <li><b>notifier</b> (when {@code notify.enabled}): delivers the alerts topic to the receivers
+ *       ({@link Notifier}, its own consumer group per receiver);</li>
  *   <li><b>Kafka Streams</b>: the {@link WatcherTopology}, which consumes and publishes;</li>
  *   <li><b>rules reloader</b>: from now on a rule file change or SIGHUP swaps the rule set.</li>
  * </ol>
@@ -101,6 +105,8 @@ public final class WatcherApp {
     private volatile KafkaStreams streams;
     private volatile HttpServer http;
     private volatile RulesReloader reloader;
+    private volatile Notifier notifier;
+    private final Map<String, String> env;
 
     @FunctionalInterface
     private interface Stoppable {
@@ -117,6 +123,16 @@ public final class WatcherApp {
      * @param clock  the daemon's clock (absence checks, latency); tests may pass their own
      */
     public WatcherApp(WatcherConfig config, Clock clock) {
+        this(config, clock, System.getenv());
+    }
+
+    /**
+     * @param config the validated configuration
+     * @param clock  the daemon's clock
+     * @param env    the environment the notifier's secrets are read from
+     */
+    public WatcherApp(WatcherConfig config, Clock clock, Map<String, String> env) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -195,6 +211,14 @@ public final class WatcherApp {
                     + " and " + topics.recommendations() + ": " + rootMessage(e), e);
         }
         started.push(outputLog::close);
+
+        // 5b. notifier: like the output log, a reader of the outputs, so it starts before Streams
+        checkNotStopped();
+        if (config.notifier().enabled()) {
+            Notifier n = NotifierStarter.start(config, bootstrapServers, admin, clock, registry, env);
+            notifier = n;
+            started.push(n::close);
+        }
 
         // 6. Kafka Streams
         checkNotStopped();
@@ -373,7 +397,7 @@ public final class WatcherApp {
 
     /**
      * Stops every subsystem in reverse start order: the reloader, Kafka Streams (which commits
-     * and closes, at most {@link #STREAMS_CLOSE_TIMEOUT}), the output log, HTTP, the admin client
+     * and closes, at most {@link #STREAMS_CLOSE_TIMEOUT}), the notifier, the output log, HTTP, the admin client
      * and the embedded broker. Idempotent; concurrent callers wait until the first one is done.
      */
     public void stop() {
@@ -488,6 +512,11 @@ public final class WatcherApp {
     /** The running rule set. */
     public RuleSetHolder rules() {
         return rules;
+    }
+
+    /** The notifier (empty when {@code notify.enabled} is off or before start). */
+    public Optional<Notifier> notifier() {
+        return Optional.ofNullable(notifier);
     }
 
     /** The rules reloader (empty when {@code rules.reload} is off or before start). */

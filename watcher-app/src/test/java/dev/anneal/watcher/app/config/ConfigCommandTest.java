@@ -100,6 +100,7 @@ class ConfigCommandTest {
         assertThat(c.rules()).isEqualTo(d.rules());
         assertThat(c.http()).isEqualTo(d.http());
         assertThat(c.log()).isEqualTo(d.log());
+        assertThat(c.notifier()).isEqualTo(d.notifier());
         assertThat(c.embedded().port()).isEqualTo(d.embedded().port());
         assertThat(c.streams().absenceCheckInterval()).isEqualTo(d.streams().absenceCheckInterval());
         assertThat(c.streams().commitIntervalMs()).isEqualTo(d.streams().commitIntervalMs());

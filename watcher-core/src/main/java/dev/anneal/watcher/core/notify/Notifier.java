@@ -78,7 +78,7 @@ public final class Notifier implements AutoCloseable {
         Map<String, Object> producerConfig = new LinkedHashMap<>(clientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "watcher-notify-undeliverable");
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "watcher-notify-undeliverable");
         Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                 new ByteArraySerializer());
         RecommendationBook book;

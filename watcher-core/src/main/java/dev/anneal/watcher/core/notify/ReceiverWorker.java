@@ -111,7 +111,7 @@ final class ReceiverWorker implements AutoCloseable {
         this.consumerConfig = Map.copyOf(config);
         Map<String, Object> grouped = new LinkedHashMap<>(config);
         grouped.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(receiver.name()));
-        grouped.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "watcher-notify-" + receiver.name());
+        grouped.put(ConsumerConfig.CLIENT_ID_CONFIG, "watcher-notify-" + receiver.name());
         this.consumer = new KafkaConsumer<>(grouped, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.nextResend = clock.instant();
         if (receiver.receiver().keepsFiringAlive()) {

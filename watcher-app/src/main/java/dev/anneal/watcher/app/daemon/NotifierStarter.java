@@ -1,0 +1,88 @@
+package dev.anneal.watcher.app.daemon;
+
+import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.core.notify.Notifier;
+import dev.anneal.watcher.core.notify.NotifierSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the {@link Notifier} from the configuration, the same way for {@code watcher run}
+ * ({@code notify.enabled}) and {@code watcher notify}: creates the undeliverable topic when it is
+ * missing, then starts the notifier, turning failures into {@link StartupException}s of the right
+ * kind (a secret that cannot be read is a configuration error).
+ */
+final class NotifierStarter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotifierStarter.class);
+
+    private NotifierStarter() {
+    }
+
+    static Notifier start(WatcherConfig config, String bootstrap, Admin admin, Clock clock, MeterRegistry registry,
+            Map<String, String> env) throws StartupException {
+        WatcherConfig.Notify n = config.notifier();
+        if (n.receivers().isEmpty()) {
+            throw new StartupException(StartupException.Kind.CONFIG, "the notifier has no receivers; add one to "
+                    + "notify.receivers (or --notify-receiver)");
+        }
+        Duration timeout = config.kafka().startupTimeout();
+        createUndeliverableTopic(config, admin, timeout);
+        NotifierSettings settings = n.settings(config.topics().alerts(), config.topics().recommendations());
+        try {
+            return Notifier.start(settings, KafkaClients.consumer(config, bootstrap, "watcher-notify"), env, clock,
+                    registry, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(StartupException.Kind.CONFIG, "cannot start the notifier: " + e.getMessage(), e);
+        } catch (KafkaException e) {
+            throw new StartupException(StartupException.Kind.UNAVAILABLE, "cannot start the notifier: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void createUndeliverableTopic(WatcherConfig config, Admin admin, Duration timeout)
+            throws StartupException {
+        String topic = config.notifier().undeliverableTopic();
+        WatcherConfig.Topics t = config.topics();
+        try {
+            Set<String> present = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (present.contains(topic)) {
+                return;
+            }
+            NewTopic nt = new NewTopic(topic, t.partitions() == -1 ? Optional.empty() : Optional.of(t.partitions()),
+                    t.replicationFactor() == -1 ? Optional.empty() : Optional.of((short) t.replicationFactor()));
+            admin.createTopics(List.of(nt)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("created topic {} (undeliverable alerts)", topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return;
+            }
+            boolean denied = e.getCause() instanceof AuthorizationException
+                    || e.getCause() instanceof AuthenticationException;
+            throw new StartupException(denied ? StartupException.Kind.CONFIG : StartupException.Kind.UNAVAILABLE,
+                    "cannot create the undeliverable topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StartupException(StartupException.Kind.UNAVAILABLE, "cannot create the undeliverable topic "
+                    + topic + ": the brokers did not answer within " + BrokerCheck.seconds(timeout), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(StartupException.Kind.UNAVAILABLE, "interrupted while creating " + topic, e);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.anneal.watcher.app.daemon;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.core.notify.Notifier;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code watcher notify}: the notifier alone, delivering the alerts of a running cluster (whose
+ * {@code watcher run} daemons may have {@code notify.enabled} off), with {@code /metrics} and
+ * {@code /healthz} on {@code http.address}. Start order: Kafka (wait for the brokers) -> the
+ * notifier -> HTTP; stopped in reverse. If a receiver's worker stops by itself, the app stops
+ * with that failure (exit 70) rather than running on without delivering.
+ */
+public final class NotifyApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyApp.class);
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+    private final WatcherConfig config;
+    private final Clock clock;
+    private final Map<String, String> env;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Object lock = new Object();
+
+    private Admin admin;
+    private Notifier notifier;
+    private com.sun.net.httpserver.HttpServer http;
+    private Thread watchdog;
+    private boolean stopped;
+    private volatile String failure;
+
+    public NotifyApp(WatcherConfig config, Clock clock, Map<String, String> env) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.env = Map.copyOf(env);
+    }
+
+    /**
+     * Connects, starts the notifier and the HTTP server.
+     *
+     * @throws StartupException when something cannot start; what had started is stopped again
+     */
+    public void start() throws StartupException {
+        if (config.embeddedMode()) {
+            throw new StartupException(StartupException.Kind.CONFIG, "watcher notify delivers the alerts of a running "
+                    + "Kafka cluster: set kafka.bootstrap_servers (--bootstrap-servers)");
+        }
+        String bootstrap = config.kafka().bootstrapServers().get();
+        try {
+            try {
+                admin = Admin.create(KafkaClients.admin(config, bootstrap, "watcher-notify-admin"));
+            } catch (KafkaException e) {
+                throw new StartupException(StartupException.Kind.CONFIG, "the Kafka client configuration is invalid: "
+                        + e.getMessage(), e);
+            }
+            BrokerCheck.Cluster cluster = BrokerCheck.await(admin, bootstrap, config.kafka().startupTimeout());
+            LOG.info("connected to Kafka cluster {} at {}", cluster.clusterId(), bootstrap);
+            notifier = NotifierStarter.start(config, bootstrap, admin, clock, registry, env);
+            startHttp();
+        } catch (StartupException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        watchdog = new Thread(this::watch, "watcher-notify-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private void startHttp() throws StartupException {
+        var address = config.http().address();
+        try {
+            http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
+        } catch (IOException e) {
+            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + address + ": "
+                    + e.getMessage() + "; choose another http.address (--http-address)", e);
+        }
+        http.createContext("/", this::serve);
+        http.start();
+        LOG.info("HTTP on {}: /metrics /healthz", httpUrl());
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            int status;
+            String type = "text/plain; charset=utf-8";
+            String body;
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                status = 405;
+                body = "only GET and HEAD\n";
+            } else if (path.equals("/metrics")) {
+                status = 200;
+                type = "text/plain; version=0.0.4; charset=utf-8";
+                body = registry.scrape();
+            } else if (path.equals("/healthz")) {
+                Optional<String> f = notifier == null ? Optional.empty() : notifier.failure();
+                status = f.isPresent() ? 503 : 200;
+                body = f.map(s -> "failed: " + s + "\n").orElse("ok\n");
+            } else {
+                status = 404;
+                body = "not found; watcher notify serves /metrics and /healthz\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", type);
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    private void watch() {
+        try {
+            while (terminated.getCount() > 0) {
+                Optional<String> f = notifier.failure();
+                if (f.isPresent()) {
+                    failure = f.get();
+                    Thread t = new Thread(this::stop, "watcher-notify-stop-after-failure");
+                    t.start();
+                    return;
+                }
+                Thread.sleep(WATCH_INTERVAL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops HTTP, the notifier (alerts in hand are delivered after a restart) and the admin client. Idempotent. */
+    public void stop() {
+        synchronized (lock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        LOG.info("stopping{}", failure == null ? "" : " after a failure: " + failure);
+        if (http != null) {
+            http.stop(0);
+        }
+        if (notifier != null) {
+            notifier.close();
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        terminated.countDown();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the app stopped by itself, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** {@code http://host:port}, once started. */
+    public String httpUrl() {
+        return http == null ? null : "http://" + config.http().address().host() + ":" + http.getAddress().getPort();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}
