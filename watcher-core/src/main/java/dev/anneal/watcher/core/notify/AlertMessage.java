@@ -133,7 +133,7 @@ public record AlertMessage(String id, String rule, String runId, String state, S
         if (!v.isObject()) {
             throw new IllegalArgumentException("field " + field + ": expected an object of strings");
         }
-        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        v.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 }

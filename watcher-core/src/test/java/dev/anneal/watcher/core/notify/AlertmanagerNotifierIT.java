@@ -3,6 +3,7 @@ package dev.anneal.watcher.core.notify;
 import static dev.anneal.watcher.core.notify.NotifyIt.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
@@ -98,7 +99,7 @@ class AlertmanagerNotifierIT {
                 await("Alertmanager has the alert", () -> active(am, "run-1") == 1);
 
                 JsonNode alert = am.alerts("kl_gate", "run-1").get(0);
-                assertThat(MAPPER.convertValue(alert.path("labels"), Map.class)).isEqualTo(Map.of(
+                assertThat(MAPPER.convertValue(alert.path("labels"), new TypeReference<Map<String, String>>() { })).isEqualTo(Map.of(
                         "alertname", "kl_gate", "run_id", "run-1", "severity", "warning", "action", "HOLD",
                         "synthetic", "false", "team", "rl"));
                 JsonNode annotations = alert.path("annotations");
@@ -121,6 +122,7 @@ class AlertmanagerNotifierIT {
                         Alerts.resolved("k1", "run-1", System.currentTimeMillis()));
                 await("Alertmanager no longer has it active", () -> active(am, "run-1") == 0);
                 await("Alertmanager notifies the resolution", () -> notified(hook, "run-1").contains("resolved"));
+                assertThat(notifier.failure()).isEmpty();
             }
         }
     }
@@ -151,6 +153,7 @@ class AlertmanagerNotifierIT {
                 assertThat(NotifyIt.header(refused.get(0), WatcherTopics.HEADER_REASON))
                         .startsWith("HTTP 400 from " + am.url() + AlertmanagerReceiver.ALERTS_PATH);
                 assertThat(NotifyIt.header(refused.get(0), Notifier.HEADER_RECEIVER)).isEqualTo("am");
+                assertThat(notifier.failure()).isEmpty();
             }
         }
     }
