@@ -33,6 +33,8 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** The binary's name in the Debian package. */
     static final String BINARY = "prometheus-alertmanager";
+    /** A system property naming the binary to use instead of looking it up. */
+    static final String BINARY_PROPERTY = "watcher.test.alertmanager";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerProcess.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -88,7 +90,16 @@ final class AlertmanagerProcess implements AutoCloseable {
         return am;
     }
 
+    /**
+     * The binary: the system property {@value #BINARY_PROPERTY} if set (a path that does not exist
+     * makes the tests skip, which is how the skip itself is checked), else the PATH, else /usr/bin.
+     */
     static Optional<Path> find() {
+        String configured = System.getProperty(BINARY_PROPERTY);
+        if (configured != null) {
+            Path p = Path.of(configured);
+            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, BINARY);
             if (Files.isExecutable(p)) {

@@ -72,7 +72,7 @@ class WebhookNotifierIT {
     }
 
     @Test
-    void everyTransitionArrivesOnceInOrderAcrossAnOutageAndARestart() throws Exception {
+    void everyTransitionArrivesOnceInOrderAcrossAnOutageAndRestarts() throws Exception {
         Topics topics = Topics.fresh("hook");
         topics.create(broker.bootstrapServers());
         String bootstrap = broker.bootstrapServers();
@@ -94,18 +94,27 @@ class WebhookNotifierIT {
                 await("a delivery round fails", () -> meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook",
                         "outcome", "transient") > 0);
                 assertThat(meter(registry, NotifyMetrics.RETRIES, "receiver", "hook")).isPositive();
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a4", "run-1", 6_000));
-
-                // Back: everything sent meanwhile arrives.
-                server.start();
-                await("6 deliveries", () -> server.accepted().size() >= 6);
-                await("the breaker closes again",
-                        () -> meter(registry, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "closed") == 1);
             } finally {
                 notifier.close();
             }
 
-            // A restarted notifier in the same group resumes after the last delivered alert.
+            // The notifier restarts while the receiver is still down, with a3 undelivered in hand.
+            NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a4", "run-1", 6_000));
+            MeterRegistry registry2 = new SimpleMeterRegistry();
+            Notifier restarted = start(topics, "g1", List.of(webhook(server)), registry2);
+            try {
+                await("the restarted notifier fails too", () -> meter(registry2, NotifyMetrics.DELIVERIES, "receiver",
+                        "hook", "outcome", "transient") > 0);
+                // Back: everything sent meanwhile arrives.
+                server.start();
+                await("6 deliveries", () -> server.accepted().size() >= 6);
+                await("the breaker closes again",
+                        () -> meter(registry2, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "closed") == 1);
+            } finally {
+                restarted.close();
+            }
+
+            // Another restart resumes after the last delivered alert: nothing is sent twice.
             NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.resolved("a3", "run-1", 7_000));
             Notifier again = start(topics, "g1", List.of(webhook(server)), new SimpleMeterRegistry());
             try {
