@@ -154,7 +154,8 @@ class NotifyIT {
             assertThat(received().get(0).path("recommendation").path("action").asText()).isEqualTo("HOLD");
             ItSupport.await("the metric", () -> scrape(app).contains(
                     "watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\"} 1.0"));
-            assertThat(scrape(app)).contains("watcher_notify_breaker_state{receiver=\"hook\",state=\"closed\"} 1.0");
+            assertThat(scrape(app)).contains("watcher_notify_breaker_state{receiver=\"hook\",state=\"closed\"} 1.0")
+                    .contains("watcher_notify_worker_up{receiver=\"hook\"} 1.0");
             assertThat(ItSupport.get(app.httpUrl() + "/healthz").status()).isEqualTo(200);
         } finally {
             app.stop();

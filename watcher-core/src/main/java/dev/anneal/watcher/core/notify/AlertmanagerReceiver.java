@@ -29,8 +29,8 @@ import java.util.Optional;
  * <p>A firing transition is sent with {@code startsAt} = its event time and no {@code endsAt}, so
  * Alertmanager considers it firing for its {@code resolve_timeout}; the worker re-sends every
  * firing alert each {@code notify.resend_interval}, which must be shorter. A resolved transition is
- * sent with {@code endsAt} = its event time (and the firing's {@code startsAt}), which resolves the
- * alert in Alertmanager at once.
+ * sent with {@code startsAt} = {@code endsAt} = its event time: Alertmanager merges it with the
+ * firing alert of the same labels (keeping the earlier {@code startsAt}) and resolves it at once.
  */
 public final class AlertmanagerReceiver implements Receiver {
 

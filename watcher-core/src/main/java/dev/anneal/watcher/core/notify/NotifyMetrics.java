@@ -37,6 +37,12 @@ public final class NotifyMetrics {
      */
     public static final String BREAKER_STATE = "watcher_notify_breaker_state";
 
+    /**
+     * 1 while the receiver's worker runs, 0 once it stopped by itself (its alerts then wait on the
+     * topic until a restart): alert on it. Tagged {@value #TAG_RECEIVER}.
+     */
+    public static final String WORKER_UP = "watcher_notify_worker_up";
+
     public static final String TAG_RECEIVER = "receiver";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_STATE = "state";
@@ -75,6 +81,11 @@ public final class NotifyMetrics {
 
     void firingGauge(String receiver, Supplier<Number> size) {
         Gauge.builder(FIRING, size).description("firing alerts kept alive at the receiver")
+                .tag(TAG_RECEIVER, receiver).strongReference(true).register(registry);
+    }
+
+    void workerGauge(String receiver, Supplier<Number> up) {
+        Gauge.builder(WORKER_UP, up).description("1 while the receiver's worker runs")
                 .tag(TAG_RECEIVER, receiver).strongReference(true).register(registry);
     }
 

@@ -119,6 +119,7 @@ final class ReceiverWorker implements AutoCloseable {
         }
         this.thread = new Thread(this::run, "watcher-notify-" + receiver.name());
         this.thread.setDaemon(true);
+        metrics.workerGauge(receiver.name(), () -> failure == null && stopped.getCount() > 0 ? 1 : 0);
     }
 
     void start() {

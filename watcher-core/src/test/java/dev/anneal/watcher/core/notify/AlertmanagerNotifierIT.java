@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The notifier against a real Prometheus Alertmanager (started by the test, see
  * {@link AlertmanagerProcess}; skipped loudly where the binary is missing) and a real embedded
  * broker: labels and annotations arrive as documented, firing alerts are kept alive past
- * Alertmanager's resolve_timeout by the re-sends, resolution reaches it, an alert published while it
+ * Alertmanager's resolve_timeout by the re-sends (also by a restarted notifier, which rebuilds
+ * them from the topic), resolution reaches it, an alert published while it
  * is down arrives when it is back, and an alert it refuses (400) goes to the undeliverable topic.
  */
 class AlertmanagerNotifierIT {
@@ -117,12 +118,23 @@ class AlertmanagerNotifierIT {
                 await("six re-sends (3 s)", () -> counter(registry, NotifyMetrics.RESENDS, "receiver", "am",
                         "outcome", "delivered") >= 6);
                 assertThat(active(am, "run-1")).as("still firing after the resolve timeout").isEqualTo(1);
+                assertThat(notifier.failure()).isEmpty();
+            }
+
+            // A restarted notifier rebuilds its firing alerts from the topic and keeps re-sending them.
+            MeterRegistry registry2 = new SimpleMeterRegistry();
+            try (Notifier restarted = start(topics, am, registry2)) {
+                await("six re-sends by the restarted notifier", () -> counter(registry2, NotifyMetrics.RESENDS,
+                        "receiver", "am", "outcome", "delivered") >= 6);
+                assertThat(registry2.find(NotifyMetrics.FIRING).gauge().value()).isEqualTo(1);
+                assertThat(active(am, "run-1")).as("still firing across the restart").isEqualTo(1);
 
                 NotifyIt.send(bootstrap, topics.alerts(), "run-1",
                         Alerts.resolved("k1", "run-1", System.currentTimeMillis()));
                 await("Alertmanager no longer has it active", () -> active(am, "run-1") == 0);
                 await("Alertmanager notifies the resolution", () -> notified(hook, "run-1").contains("resolved"));
-                assertThat(notifier.failure()).isEmpty();
+                assertThat(registry2.find(NotifyMetrics.FIRING).gauge().value()).isZero();
+                assertThat(restarted.failure()).isEmpty();
             }
         }
     }
