@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * {@code resendInterval}. The set is in memory; when a partition is assigned, it is rebuilt by
  * reading that partition from its beginning up to the committed offset (everything already
  * delivered), and the firing alerts are re-sent at once, so a restart does not let Alertmanager
- * time them out. The alerts topic's retention bounds how far back this looks.
+ * time them out. The alerts topic's retention bounds how far back this looks. The rebuild cannot
+ * tell which firing alerts the receiver refused for good (they went to the undeliverable topic), so
+ * after a restart such an alert is re-sent with the others until it resolves; Alertmanager keeps the
+ * valid alerts of a request it answers 400, and the failed re-sends are logged and counted.
  */
 final class ReceiverWorker implements AutoCloseable {
 
