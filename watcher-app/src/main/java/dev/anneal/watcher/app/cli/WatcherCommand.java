@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             "Watches anneal training telemetry and recommends PROMOTE / PASS / HOLD / FREEZE / ROLLBACK.",
             "Run 'watcher COMMAND --help' for a command's options."},
         subcommands = {ReplayCommand.class, TestCommand.class, RulesCommand.class, BenchCommand.class, RunCommand.class, ConfigCommand.class,
+            InjectCommand.class, TailCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
             ExitCodes.NO_INPUT + ":an input (or scenario) file is missing or unreadable",
             ExitCodes.SOFTWARE + ":internal error (a bug)",
             ExitCodes.IO_ERROR + ":I/O error while reading or writing",
+            ExitCodes.TEMPFAIL + ":tail: fewer than --max records within --timeout; demo: outcome not seen in time",
             ExitCodes.CONFIG + ":invalid rules, parameters or scenario file"})
 public final class WatcherCommand implements Callable<Integer> {
 
