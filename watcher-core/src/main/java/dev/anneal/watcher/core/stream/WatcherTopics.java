@@ -117,8 +117,9 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
             outputs.add(syntheticRecommendations);
         }
         if (new LinkedHashSet<>(outputs).size() != outputs.size()) {
-            throw new IllegalArgumentException("the alerts, recommendations, dead-letter (and synthetic quarantine) "
-                    + "topics must differ, were " + String.join(", ", outputs));
+            throw new IllegalArgumentException("the alerts, recommendations"
+                    + (outputs.size() == 3 ? " and dead-letter" : ", dead-letter and quarantine")
+                    + " topics must differ, were " + String.join(", ", outputs));
         }
         for (String out : outputs) {
             if (inputs.contains(out)) {
