@@ -49,6 +49,12 @@ public final class ExitCodes {
     /** Reading an input or writing an output failed part way (EX_IOERR). */
     public static final int IO_ERROR = 74;
 
+    /**
+     * Temporary failure: {@code tail --max N --timeout D} saw fewer than N records in time, or
+     * {@code demo} did not see the expected recommendations in time (EX_TEMPFAIL).
+     */
+    public static final int TEMPFAIL = 75;
+
     /** Bad configuration: invalid rule file, unknown pack, bad {@code --param} (EX_CONFIG). */
     public static final int CONFIG = 78;
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             "Watches anneal training telemetry and recommends PROMOTE / PASS / HOLD / FREEZE / ROLLBACK.",
             "Run 'watcher COMMAND --help' for a command's options."},
         subcommands = {ReplayCommand.class, TestCommand.class, RulesCommand.class, BenchCommand.class, RunCommand.class, NotifyCommand.class, ConfigCommand.class,
+            InjectCommand.class, TailCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -25,9 +26,11 @@ import picocli.CommandLine.Spec;
             ExitCodes.USAGE + ":bad usage (unknown option, missing argument)",
             ExitCodes.DATA_ERROR + ":replay --strict: a record was rejected",
             ExitCodes.NO_INPUT + ":an input (or scenario) file is missing or unreadable",
-            ExitCodes.SOFTWARE + ":internal error (a bug)",
+            ExitCodes.UNAVAILABLE + ":run, notify, inject, tail, demo: the Kafka brokers could not be reached",
+            ExitCodes.SOFTWARE + ":internal error (a bug); run, notify: failed while running",
             ExitCodes.IO_ERROR + ":I/O error while reading or writing",
-            ExitCodes.CONFIG + ":invalid rules, parameters or scenario file"})
+            ExitCodes.TEMPFAIL + ":tail: fewer than --max records within --timeout; demo: outcome not seen in time",
+            ExitCodes.CONFIG + ":invalid rules, parameters, scenario file or configuration"})
 public final class WatcherCommand implements Callable<Integer> {
 
     @Spec

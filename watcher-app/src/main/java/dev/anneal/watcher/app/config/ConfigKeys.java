@@ -87,6 +87,17 @@ public final class ConfigKeys {
             "Dead-letter topic: every rejected input record, key and value unchanged, with watcher.* headers "
                     + "saying why and where it came from.");
 
+    public static final ConfigKey<String> TOPICS_SYNTHETIC_ALERTS = ConfigKey.scalar("topics", "synthetic_alerts",
+            ValueType.TOPIC_NAME, null, "--synthetic-alerts-topic",
+            "Quarantine for alerts derived from synthetic records (QA drills, 'watcher inject'): when set, they go "
+                    + "here instead of topics.alerts, so a drill never pages the real rotation. Unset: they go to "
+                    + "topics.alerts, marked \"synthetic\": true and with a watcher.synthetic header.");
+
+    public static final ConfigKey<String> TOPICS_SYNTHETIC_RECOMMENDATIONS = ConfigKey.scalar("topics",
+            "synthetic_recommendations", ValueType.TOPIC_NAME, null, "--synthetic-recommendations-topic",
+            "Quarantine for recommendations derived from synthetic records: when set, they go here (created "
+                    + "compacted) instead of topics.recommendations. Unset: they go to topics.recommendations, marked.");
+
     public static final ConfigKey<Integer> TOPICS_PARTITIONS = ConfigKey.scalar("topics", "partitions",
             ValueType.brokerDefaultOr(MAX_PARTITIONS), 3, "--partitions",
             "Partition count for the topics the watcher creates when they are missing (existing topics are "
@@ -222,6 +233,7 @@ public final class ConfigKeys {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, KAFKA_STARTUP_TIMEOUT,
             EMBEDDED_PORT, EMBEDDED_DATA_DIR,
             TOPICS_INPUT, TOPICS_INPUT_PATTERN, TOPICS_ALERTS, TOPICS_RECOMMENDATIONS, TOPICS_DLQ,
+            TOPICS_SYNTHETIC_ALERTS, TOPICS_SYNTHETIC_RECOMMENDATIONS,
             TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR,
             STREAMS_APPLICATION_ID, STREAMS_STATE_DIR, STREAMS_PROCESSING_GUARANTEE, STREAMS_COMMIT_INTERVAL_MS,
             STREAMS_ABSENCE_CHECK_INTERVAL,

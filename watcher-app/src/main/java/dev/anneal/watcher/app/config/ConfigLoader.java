@@ -616,9 +616,12 @@ public final class ConfigLoader {
         Map<String, ConfigKey<String>> seen = new LinkedHashMap<>();
         Pattern regex = inputPattern == null ? null : Pattern.compile(inputPattern);
         for (ConfigKey<String> key : List.of(ConfigKeys.TOPICS_ALERTS, ConfigKeys.TOPICS_RECOMMENDATIONS,
-                ConfigKeys.TOPICS_DLQ)) {
+                ConfigKeys.TOPICS_DLQ, ConfigKeys.TOPICS_SYNTHETIC_ALERTS, ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS)) {
             Setting s = settings.get(key);
             String topic = (String) s.value();
+            if (topic == null) {
+                continue; // an unset quarantine topic
+            }
             boolean byDefault = s.origin().equals(Origin.DEFAULT);
             ConfigKey<String> other = seen.putIfAbsent(topic, key);
             if (other != null) {
@@ -657,7 +660,9 @@ public final class ConfigLoader {
                 new WatcherConfig.Topics(pattern == null ? get(ConfigKeys.TOPICS_INPUT) : List.of(),
                         Optional.ofNullable(pattern), get(ConfigKeys.TOPICS_ALERTS),
                         get(ConfigKeys.TOPICS_RECOMMENDATIONS), get(ConfigKeys.TOPICS_DLQ),
-                        get(ConfigKeys.TOPICS_PARTITIONS), get(ConfigKeys.TOPICS_REPLICATION_FACTOR)),
+                        get(ConfigKeys.TOPICS_PARTITIONS), get(ConfigKeys.TOPICS_REPLICATION_FACTOR),
+                        Optional.ofNullable(get(ConfigKeys.TOPICS_SYNTHETIC_ALERTS)),
+                        Optional.ofNullable(get(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))),
                 new WatcherConfig.Streams(get(ConfigKeys.STREAMS_APPLICATION_ID), get(ConfigKeys.STREAMS_STATE_DIR),
                         get(ConfigKeys.STREAMS_PROCESSING_GUARANTEE), get(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
                         get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL)),

@@ -99,9 +99,20 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
      * @param dlq               rejected records
      * @param partitions        partitions of created topics, -1 for the broker default
      * @param replicationFactor replication factor of created topics, -1 for the broker default
+     * @param syntheticAlerts          quarantine topic for synthetic alerts, if any
+     * @param syntheticRecommendations quarantine topic for synthetic recommendations, if any
      */
     public record Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
-            String dlq, int partitions, int replicationFactor) {
+            String dlq, int partitions, int replicationFactor, Optional<String> syntheticAlerts,
+            Optional<String> syntheticRecommendations) {
+
+        /** Topics without quarantine for synthetic outputs. */
+        public Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
+                String dlq, int partitions, int replicationFactor) {
+            this(input, inputPattern, alerts, recommendations, dlq, partitions, replicationFactor, Optional.empty(),
+                    Optional.empty());
+        }
+
         public Topics {
             input = List.copyOf(input);
             Objects.requireNonNull(inputPattern, "inputPattern");
@@ -111,6 +122,8 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
             Objects.requireNonNull(alerts, "alerts");
             Objects.requireNonNull(recommendations, "recommendations");
             Objects.requireNonNull(dlq, "dlq");
+            Objects.requireNonNull(syntheticAlerts, "syntheticAlerts");
+            Objects.requireNonNull(syntheticRecommendations, "syntheticRecommendations");
         }
     }
 

@@ -134,7 +134,7 @@ public final class RulesReloader implements AutoCloseable {
             try {
                 next = RuleSets.compile(packs, params);
             } catch (RuleLoadException e) {
-                metrics.reloadRefused();
+                // Logged before counted: whoever waits on the count finds the reason already logged.
                 LOG.atError().setMessage("rules reload ({}) refused, {} {}; the running rule set {} stays:\n  {}")
                         .addArgument(trigger).addArgument(e.problems().size())
                         .addArgument(e.problems().size() == 1 ? "problem" : "problems")
@@ -142,18 +142,18 @@ public final class RulesReloader implements AutoCloseable {
                         .addArgument(String.join("\n  ", e.problems()))
                         .addKeyValue("event", "rules_reload").addKeyValue("result", "refused")
                         .log();
+                metrics.reloadRefused();
                 return Outcome.REFUSED;
             } catch (RuntimeException e) {
-                metrics.reloadRefused();
                 LOG.error("rules reload ({}) failed; the running rule set {} stays", trigger, previous.digest(), e);
+                metrics.reloadRefused();
                 return Outcome.REFUSED;
             }
             if (!holder.swap(next)) {
-                metrics.reloadUnchanged();
                 LOG.info("rules reload ({}): unchanged, rule set {}", trigger, previous.digest());
+                metrics.reloadUnchanged();
                 return Outcome.UNCHANGED;
             }
-            metrics.reloadApplied();
             LOG.atInfo().setMessage("rules reloaded ({}): rule set {} (was {}), {} rules in {}; unchanged rules keep "
                             + "their state")
                     .addArgument(trigger).addArgument(next.digest()).addArgument(previous.digest())
@@ -161,6 +161,7 @@ public final class RulesReloader implements AutoCloseable {
                     .addKeyValue("event", "rules_reload").addKeyValue("result", "applied")
                     .addKeyValue("rule_set", next.digest()).addKeyValue("version", holder.version())
                     .log();
+            metrics.reloadApplied();
             return Outcome.APPLIED;
         }
     }

@@ -308,7 +308,8 @@ public final class WatcherApp {
         WatcherConfig.Topics t = config.topics();
         try {
             return new WatcherTopics(t.input(), t.inputPattern().map(Pattern::compile).orElse(null), t.alerts(),
-                    t.recommendations(), t.dlq());
+                    t.recommendations(), t.dlq(), t.syntheticAlerts().orElse(null),
+                    t.syntheticRecommendations().orElse(null));
         } catch (IllegalArgumentException e) {
             throw new StartupException(StartupException.Kind.CONFIG, "invalid topics: " + e.getMessage(), e);
         }

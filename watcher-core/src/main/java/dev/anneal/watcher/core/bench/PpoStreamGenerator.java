@@ -156,6 +156,17 @@ public final class PpoStreamGenerator {
         this.drifts = chooseDrifts(config.runs(), config.seed());
     }
 
+    /**
+     * A generator in which every run drifts the same way (or none does, with {@link Drift#NONE}):
+     * QA's drift injection ({@code watcher inject}) builds its scenarios on this, so the records
+     * it injects are the same realistic records the benchmark uses.
+     */
+    public PpoStreamGenerator(Config config, Drift everyRun) {
+        this.config = config;
+        this.drifts = new Drift[config.runs()];
+        Arrays.fill(drifts, java.util.Objects.requireNonNull(everyRun, "everyRun"));
+    }
+
     /** A generator with {@link #DEFAULT_SEED}. */
     public PpoStreamGenerator(long records, int runs) {
         this(new Config(records, runs, DEFAULT_SEED));

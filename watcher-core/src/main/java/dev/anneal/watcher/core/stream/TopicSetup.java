@@ -93,6 +93,13 @@ public final class TopicSetup {
         wanted.put(topics.recommendations(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT));
         wanted.put(topics.dlq(), Map.of());
+        if (topics.syntheticAlerts() != null) {
+            wanted.put(topics.syntheticAlerts(), Map.of());
+        }
+        if (topics.syntheticRecommendations() != null) {
+            wanted.put(topics.syntheticRecommendations(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
 
         Set<String> present = get(admin.listTopics().names(), timeout);
         List<String> created = new ArrayList<>();

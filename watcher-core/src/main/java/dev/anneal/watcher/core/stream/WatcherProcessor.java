@@ -51,6 +51,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** Reason of a dead letter whose value is null, empty or blank. */
     static final String EMPTY_MESSAGE = "empty message: no telemetry to decode";
+    private static final byte[] SYNTHETIC_TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
     private final RuleSetHolder rules;
     private final Clock clock;
@@ -65,6 +66,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Rules whose evaluation errors were already logged by this task (later ones are only counted). */
     private final Set<String> loggedRuleErrors = new HashSet<>();
 
+    private boolean quarantineAlerts;
+    private boolean quarantineRecommendations;
+
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private long version;
@@ -77,6 +81,13 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.clock = clock;
         this.metrics = metrics;
         this.absenceInterval = absenceInterval;
+    }
+
+    /** Routes synthetic alerts and/or recommendations to the quarantine sinks (set before {@code init}). */
+    WatcherProcessor quarantine(boolean alerts, boolean recommendations) {
+        this.quarantineAlerts = alerts;
+        this.quarantineRecommendations = recommendations;
+        return this;
     }
 
     @Override
@@ -258,7 +269,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (AlertEvent alert : step.alerts()) {
             metrics.alert(alert);
             if (alert.state() == AlertState.FIRING || alert.state() == AlertState.RESOLVED) {
-                forward(WatcherTopology.ALERTS_SINK, key, AlertJson.toJson(alert), timestamp);
+                forward(quarantineAlerts && alert.synthetic() ? WatcherTopology.SYNTHETIC_ALERTS_SINK
+                        : WatcherTopology.ALERTS_SINK, key, AlertJson.toJson(alert), timestamp, alert.synthetic());
                 if (measure) {
                     metrics.alertLatency(clock.millis() - timestamp);
                 }
@@ -266,7 +278,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         for (Recommendation rec : step.recommendations()) {
             metrics.recommendation(rec);
-            forward(WatcherTopology.RECOMMENDATIONS_SINK, key, RecommendationJson.toJson(rec), timestamp);
+            forward(quarantineRecommendations && rec.synthetic() ? WatcherTopology.SYNTHETIC_RECOMMENDATIONS_SINK
+                    : WatcherTopology.RECOMMENDATIONS_SINK, key, RecommendationJson.toJson(rec), timestamp,
+                    rec.synthetic());
             if (measure) {
                 metrics.recommendationLatency(clock.millis() - timestamp);
             }
@@ -280,8 +294,12 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    private void forward(String sink, byte[] key, String json, long timestamp) {
-        context.forward(new Record<>(key, json.getBytes(StandardCharsets.UTF_8), timestamp, new RecordHeaders()), sink);
+    private void forward(String sink, byte[] key, String json, long timestamp, boolean synthetic) {
+        RecordHeaders headers = new RecordHeaders();
+        if (synthetic) {
+            headers.add(WatcherTopics.HEADER_SYNTHETIC, SYNTHETIC_TRUE);
+        }
+        context.forward(new Record<>(key, json.getBytes(StandardCharsets.UTF_8), timestamp, headers), sink);
     }
 
     /** Forwards the input record unchanged to the dead-letter topic, with the reason and origin as headers. */

@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  *       with its evidence; meant to be a compacted topic, so it always holds each run's latest
  *       recommendation;</li>
  *   <li>{@link #dlq()}: every rejected input record, key and value bytes unchanged, with the
- *       {@code watcher.*} headers below saying why and where it came from.</li>
+ *       {@code watcher.*} headers below saying why and where it came from;</li>
+ *   <li>{@link #syntheticAlerts()} and {@link #syntheticRecommendations()}, when set: the
+ *       quarantine topics where alerts and recommendations derived from synthetic records (QA's
+ *       drills, {@code watcher inject}) go instead of the real ones, so a drill never pages the
+ *       real rotation. Unset, synthetic outputs go to the real topics, marked
+ *       {@code "synthetic": true} and with the {@link #HEADER_SYNTHETIC} header.</li>
  * </ul>
  *
  * @param inputTopics     the input topics, or empty when {@code inputPattern} is used
@@ -28,9 +33,11 @@ import java.util.regex.Pattern;
  * @param alerts          the alerts topic
  * @param recommendations the recommendations topic (compacted)
  * @param dlq             the dead-letter topic
+ * @param syntheticAlerts          the quarantine topic for synthetic alerts, or null for none
+ * @param syntheticRecommendations the quarantine topic for synthetic recommendations, or null for none
  */
 public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, String alerts, String recommendations,
-        String dlq) {
+        String dlq, String syntheticAlerts, String syntheticRecommendations) {
 
     /** The default input topic. */
     public static final String DEFAULT_INPUT = "anneal.telemetry";
@@ -57,6 +64,13 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
      * (a message can yield several dead letters, one per rejected element).
      */
     public static final String HEADER_POSITION = "watcher.position";
+    /**
+     * Header {@code watcher inject} puts on every record it injects and the daemon puts on every
+     * alert and recommendation derived from a synthetic record: value {@code true}. The envelope's
+     * {@code "synthetic": true} is what the engine reads; the header lets consumers and routers
+     * tell a drill without parsing the value (dead letters keep the input's headers, so it too).
+     */
+    public static final String HEADER_SYNTHETIC = "watcher.synthetic";
 
     private static final int MAX_NAME_LENGTH = 249;
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
@@ -82,6 +96,12 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
         checkName("alerts topic", alerts, problems);
         checkName("recommendations topic", recommendations, problems);
         checkName("dead-letter topic", dlq, problems);
+        if (syntheticAlerts != null) {
+            checkName("synthetic alerts topic", syntheticAlerts, problems);
+        }
+        if (syntheticRecommendations != null) {
+            checkName("synthetic recommendations topic", syntheticRecommendations, problems);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(problems.get(0));
         }
@@ -89,10 +109,17 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
         if (inputs.size() != inputTopics.size()) {
             throw new IllegalArgumentException("input topics " + inputTopics + " list a topic twice");
         }
-        List<String> outputs = List.of(alerts, recommendations, dlq);
+        List<String> outputs = new ArrayList<>(List.of(alerts, recommendations, dlq));
+        if (syntheticAlerts != null) {
+            outputs.add(syntheticAlerts);
+        }
+        if (syntheticRecommendations != null) {
+            outputs.add(syntheticRecommendations);
+        }
         if (new LinkedHashSet<>(outputs).size() != outputs.size()) {
-            throw new IllegalArgumentException("the alerts, recommendations and dead-letter topics must differ, were "
-                    + alerts + ", " + recommendations + ", " + dlq);
+            throw new IllegalArgumentException("the alerts, recommendations"
+                    + (outputs.size() == 3 ? " and dead-letter" : ", dead-letter and quarantine")
+                    + " topics must differ, were " + String.join(", ", outputs));
         }
         for (String out : outputs) {
             if (inputs.contains(out)) {
@@ -105,6 +132,12 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
         }
     }
 
+    /** Topics without quarantine: synthetic outputs go to the real topics, marked. */
+    public WatcherTopics(List<String> inputTopics, Pattern inputPattern, String alerts, String recommendations,
+            String dlq) {
+        this(inputTopics, inputPattern, alerts, recommendations, dlq, null, null);
+    }
+
     /** The defaults: input {@value #DEFAULT_INPUT}, outputs {@value #DEFAULT_ALERTS}, etc. */
     public static WatcherTopics defaults() {
         return new WatcherTopics(List.of(DEFAULT_INPUT), null, DEFAULT_ALERTS, DEFAULT_RECOMMENDATIONS, DEFAULT_DLQ);
@@ -112,17 +145,39 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
 
     /** These topics reading {@code topics} instead. */
     public WatcherTopics withInputTopics(List<String> topics) {
-        return new WatcherTopics(topics, null, alerts, recommendations, dlq);
+        return new WatcherTopics(topics, null, alerts, recommendations, dlq, syntheticAlerts,
+                syntheticRecommendations);
     }
 
     /** These topics reading every topic whose whole name matches {@code pattern} instead. */
     public WatcherTopics withInputPattern(Pattern pattern) {
-        return new WatcherTopics(List.of(), Objects.requireNonNull(pattern, "pattern"), alerts, recommendations, dlq);
+        return new WatcherTopics(List.of(), Objects.requireNonNull(pattern, "pattern"), alerts, recommendations, dlq,
+                syntheticAlerts, syntheticRecommendations);
     }
 
     /** These topics with other output names. */
     public WatcherTopics withOutputs(String alertsTopic, String recommendationsTopic, String dlqTopic) {
-        return new WatcherTopics(inputTopics, inputPattern, alertsTopic, recommendationsTopic, dlqTopic);
+        return new WatcherTopics(inputTopics, inputPattern, alertsTopic, recommendationsTopic, dlqTopic,
+                syntheticAlerts, syntheticRecommendations);
+    }
+
+    /**
+     * These topics with synthetic alerts and recommendations quarantined in the given topics
+     * (either may be null: that output is not quarantined).
+     */
+    public WatcherTopics withQuarantine(String syntheticAlertsTopic, String syntheticRecommendationsTopic) {
+        return new WatcherTopics(inputTopics, inputPattern, alerts, recommendations, dlq, syntheticAlertsTopic,
+                syntheticRecommendationsTopic);
+    }
+
+    /** Where a synthetic alert goes: the quarantine topic when set, else the alerts topic. */
+    public String alertsFor(boolean synthetic) {
+        return synthetic && syntheticAlerts != null ? syntheticAlerts : alerts;
+    }
+
+    /** Where a synthetic recommendation goes: the quarantine topic when set, else the recommendations topic. */
+    public String recommendationsFor(boolean synthetic) {
+        return synthetic && syntheticRecommendations != null ? syntheticRecommendations : recommendations;
     }
 
     /** The input pattern, when the input is a pattern. */
@@ -146,6 +201,9 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
     public String toString() {
         String in = inputPattern != null ? "pattern " + inputPattern.pattern() : String.join(",", inputTopics);
         return "WatcherTopics[in=" + in + ", alerts=" + alerts + ", recommendations=" + recommendations
-                + ", dlq=" + dlq + "]";
+                + ", dlq=" + dlq
+                + (syntheticAlerts != null ? ", syntheticAlerts=" + syntheticAlerts : "")
+                + (syntheticRecommendations != null ? ", syntheticRecommendations=" + syntheticRecommendations : "")
+                + "]";
     }
 }

@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  *  input topics ──> telemetry-source ──> watcher-processor ──┬──> alerts-sink ──────────> anneal.alerts
  *  (list or          byte[] key/value    (one per task)       ├──> recommendations-sink ─> anneal.recommendations
  *   pattern)                                 │      ^         │                            (compacted)
- *                                            v      │         └──> dlq-sink ─────────────> anneal.telemetry.dlq
+ *                                            │      │         ├──> dlq-sink ─────────────> anneal.telemetry.dlq
+ *                                            │      │         └──> synthetic-*-sink ─────> quarantine topics (optional:
+ *                                            v      │                                      outputs of synthetic records)
  *                                     watcher-run-state store
  *                                     (RocksDB + changelog topic)
  *
@@ -88,6 +90,10 @@ public final class WatcherTopology {
     public static final String RECOMMENDATIONS_SINK = "recommendations-sink";
     /** Sink node of the dead-letter topic. */
     public static final String DLQ_SINK = "dlq-sink";
+    /** Sink node of the synthetic alerts quarantine topic (present only when one is configured). */
+    public static final String SYNTHETIC_ALERTS_SINK = "synthetic-alerts-sink";
+    /** Sink node of the synthetic recommendations quarantine topic (present only when one is configured). */
+    public static final String SYNTHETIC_RECOMMENDATIONS_SINK = "synthetic-recommendations-sink";
     /** How often absence rules are checked against the wall clock by default. */
     public static final Duration DEFAULT_ABSENCE_INTERVAL = Duration.ofSeconds(1);
 
@@ -128,7 +134,10 @@ public final class WatcherTopology {
         }
 
         // decode -> validate -> evaluate -> alert state -> decide, with the run state beside it
-        topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval), SOURCE);
+        boolean quarantineAlerts = topics.syntheticAlerts() != null;
+        boolean quarantineRecommendations = topics.syntheticRecommendations() != null;
+        topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval)
+                .quarantine(quarantineAlerts, quarantineRecommendations), SOURCE);
         topology.addStateStore(runStateStore(), PROCESSOR);
 
         // publish
@@ -136,6 +145,14 @@ public final class WatcherTopology {
         topology.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topology.addSink(RECOMMENDATIONS_SINK, topics.recommendations(), bytesOut, bytesOut, PROCESSOR);
         topology.addSink(DLQ_SINK, topics.dlq(), bytesOut, bytesOut, PROCESSOR);
+        // synthetic outputs (QA drills) go to quarantine topics when configured, so they never page anyone
+        if (quarantineAlerts) {
+            topology.addSink(SYNTHETIC_ALERTS_SINK, topics.syntheticAlerts(), bytesOut, bytesOut, PROCESSOR);
+        }
+        if (quarantineRecommendations) {
+            topology.addSink(SYNTHETIC_RECOMMENDATIONS_SINK, topics.syntheticRecommendations(), bytesOut, bytesOut,
+                    PROCESSOR);
+        }
         return topology;
     }
 

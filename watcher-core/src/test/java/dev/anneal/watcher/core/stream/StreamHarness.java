@@ -53,10 +53,16 @@ final class StreamHarness implements AutoCloseable {
     }
 
     StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock) {
+        this(stateDir, rules, metrics, clock, WatcherTopics.defaults());
+    }
+
+    /** A harness with other output topics (the input stays {@link WatcherTopics#DEFAULT_INPUT}). */
+    StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock,
+            WatcherTopics topics) {
         this.clock = clock;
         this.rules = rules;
         this.metrics = metrics;
-        this.topics = WatcherTopics.defaults();
+        this.topics = topics;
         Properties props = StreamsConfigs.defaults("test-driver:9092", stateDir);
         this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics), props,
                 clock.instant());

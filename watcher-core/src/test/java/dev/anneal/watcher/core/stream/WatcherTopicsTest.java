@@ -45,6 +45,12 @@ class WatcherTopicsTest {
                 row(() -> d.withInputTopics(List.of("a", "a")), "input topics [a, a] list a topic twice"),
                 row(() -> d.withOutputs("a", "a", "q"),
                         "the alerts, recommendations and dead-letter topics must differ, were a, a, q"),
+                row(() -> d.withQuarantine("anneal.alerts", null),
+                        "the alerts, recommendations, dead-letter and quarantine topics must differ, were "
+                                + "anneal.alerts, anneal.recommendations, anneal.telemetry.dlq, anneal.alerts"),
+                row(() -> d.withQuarantine(null, "bad name"),
+                        "synthetic recommendations topic 'bad name' may only contain ASCII letters, digits, '.', '_' and '-'"),
+                row(() -> d.withQuarantine("anneal.telemetry", "q"), "topic anneal.telemetry is both an input and an output"),
                 row(() -> d.withInputTopics(List.of("anneal.alerts")),
                         "topic anneal.alerts is both an input and an output"),
                 row(() -> d.withInputPattern(Pattern.compile("anneal\\..*")),

@@ -179,8 +179,9 @@ public final class Engine {
         st.lastValue = (now - st.lastSeen) / 1000.0;
         st.lastThreshold = rule.absent().millis() / 1000.0;
         st.reasons = reasons(rule, st);
-        out.alerts.add(event(rule, run, st, AlertState.FIRING, st.lastSource, now, false));
-        recommend(run, st.lastSource, now, false, out);
+        // Silence has no record of its own: the alert is as synthetic as the last record seen.
+        out.alerts.add(event(rule, run, st, AlertState.FIRING, st.lastSource, now, st.seenSynthetic));
+        recommend(run, st.lastSource, now, st.seenSynthetic, out);
     }
 
     private boolean selects(List<String> present, CompiledExpr where, String ruleId, TelemetryRecord record,
@@ -364,6 +365,7 @@ public final class Engine {
         if (record.hasTimestamp()) {
             st.seen = true;
             st.lastSeen = record.eventTime();
+            st.seenSynthetic = record.synthetic();
             if (scheduleDeadline && !st.deadlineQueued) {
                 deadlines.add(new Deadline(st.lastSeen + rule.absent().millis(), run.runId, rule.index()));
                 st.deadlineQueued = true;

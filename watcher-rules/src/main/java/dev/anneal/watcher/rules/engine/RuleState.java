@@ -27,6 +27,8 @@ public final class RuleState {
     final WindowBuffer[] windows;
     boolean seen;
     long lastSeen;
+    /** Whether the record last seen (absence rules) was synthetic, so a drill's silence alert is marked too. */
+    boolean seenSynthetic;
 
     RuleState(CompiledRule rule) {
         this.fingerprint = rule.fingerprint();

@@ -40,7 +40,7 @@ public final class RunStateCodec {
     record RuleDto(String fp, AlertState state, String alertId, SourcePosition startedAt,
                    SourcePosition lastSource, int matchCount, long pendingSince, long lastTrueTime,
                    int falseCount, Double lastValue, Double lastThreshold, List<String> reasons,
-                   List<WindowDto> windows, boolean seen, long lastSeen) {
+                   List<WindowDto> windows, boolean seen, long lastSeen, boolean seenSynthetic) {
     }
 
     record PromotionDto(int streak, List<String> reasons) {
@@ -66,7 +66,7 @@ public final class RunStateCodec {
             }
             rules.put(rule.id(), new RuleDto(st.fingerprint, st.state, st.alertId, st.startedAt, st.lastSource,
                     st.matchCount, st.pendingSince, st.lastTrueTime, st.falseCount, st.lastValue, st.lastThreshold,
-                    st.reasons, windows, st.seen, st.lastSeen));
+                    st.reasons, windows, st.seen, st.lastSeen, st.seenSynthetic));
         }
         Map<String, PromotionDto> promotion = new LinkedHashMap<>();
         for (CompiledPack pack : ruleSet.packs()) {
@@ -120,6 +120,7 @@ public final class RunStateCodec {
             st.reasons = r.reasons() == null ? List.of() : List.copyOf(r.reasons());
             st.seen = r.seen();
             st.lastSeen = r.lastSeen();
+            st.seenSynthetic = r.seenSynthetic();
             if (r.windows() != null && r.windows().size() == st.windows.length) {
                 for (int i = 0; i < st.windows.length; i++) {
                     WindowDto w = r.windows().get(i);
