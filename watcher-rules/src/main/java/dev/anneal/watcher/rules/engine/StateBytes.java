@@ -1,5 +1,8 @@
 package dev.anneal.watcher.rules.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +21,10 @@ import java.util.Map;
  */
 final class StateBytes {
 
+    /** Reads and writes a double's 8 bytes at once, little-endian. */
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
     private StateBytes() {
     }
 
@@ -25,7 +32,8 @@ final class StateBytes {
     static final class Writer {
         private byte[] buf = new byte[512];
         private int len;
-        private final Map<String, Integer> strings = new HashMap<>();
+        /** Sized for a state's distinct strings (a few dozen), so that it never grows. */
+        private final Map<String, Integer> strings = new HashMap<>(128);
 
         private void ensure(int n) {
             if (len + n > buf.length) {
@@ -58,11 +66,9 @@ final class StateBytes {
         }
 
         void writeDouble(double d) {
-            long bits = Double.doubleToRawLongBits(d);
             ensure(8);
-            for (int i = 0; i < 8; i++) {
-                buf[len++] = (byte) (bits >>> (8 * i));
-            }
+            LONG_LE.set(buf, len, Double.doubleToRawLongBits(d));
+            len += 8;
         }
 
         void writeString(String s) {
@@ -167,10 +173,8 @@ final class StateBytes {
 
         double readDouble() {
             need(8);
-            long bits = 0;
-            for (int i = 0; i < 8; i++) {
-                bits |= (long) (buf[pos++] & 0xFF) << (8 * i);
-            }
+            long bits = (long) LONG_LE.get(buf, pos);
+            pos += 8;
             return Double.longBitsToDouble(bits);
         }
 
