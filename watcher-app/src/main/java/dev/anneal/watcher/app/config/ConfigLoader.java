@@ -542,7 +542,7 @@ public final class ConfigLoader {
                         get(ConfigKeys.TOPICS_PARTITIONS), get(ConfigKeys.TOPICS_REPLICATION_FACTOR)),
                 new WatcherConfig.Streams(get(ConfigKeys.STREAMS_APPLICATION_ID), get(ConfigKeys.STREAMS_STATE_DIR),
                         get(ConfigKeys.STREAMS_PROCESSING_GUARANTEE), get(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
-                        get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL)),
+                        get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL), get(ConfigKeys.STREAMS_RUN_STATE_CACHE)),
                 new WatcherConfig.Rules(get(ConfigKeys.RULES_PACKS), get(ConfigKeys.RULES_PARAMS),
                         get(ConfigKeys.RULES_RELOAD)),
                 new WatcherConfig.Http(get(ConfigKeys.HTTP_ADDRESS)),
