@@ -16,7 +16,7 @@ import java.util.Map;
  * took two thirds of the daemon's CPU; {@link RunStateCodec} still reads version 1.
  *
  * <p>Layout: {@link #MAGIC}, {@link #VERSION}, the run id, then the rules whose state differs
- * from a fresh one (each as rule id, fingerprint and state; a rule left out decodes fresh, as a
+ * from a fresh one (each as rule id and fingerprint, plain strings, and its state; a rule left out decodes fresh, as a
  * rule the state never knew does), the promotion streaks by pack name, the latch, its evidence,
  * the last recommendation and its key. Numbers are varints ({@link StateBytes}), doubles raw
  * IEEE bits (exact, NaN included), strings UTF-8 with back-references. Enum constants are written
@@ -66,18 +66,21 @@ final class BinaryRunStateFormat {
         w.writeByte(MAGIC);
         w.writeByte(VERSION);
         w.writeString(run.runId);
+        List<CompiledRule> all = ruleSet.rules();
+        boolean[] fresh = new boolean[all.size()];
         int changed = 0;
-        for (CompiledRule rule : ruleSet.rules()) {
-            if (!isFresh(run.rules[rule.index()])) {
+        for (CompiledRule rule : all) {
+            fresh[rule.index()] = isFresh(run.rules[rule.index()]);
+            if (!fresh[rule.index()]) {
                 changed++;
             }
         }
         w.writeVarLong(changed);
-        for (CompiledRule rule : ruleSet.rules()) {
+        for (CompiledRule rule : all) {
             RuleState st = run.rules[rule.index()];
-            if (!isFresh(st)) {
-                w.writeString(rule.id());
-                w.writeString(st.fingerprint);
+            if (!fresh[rule.index()]) {
+                w.writePlainString(rule.id());
+                w.writePlainString(st.fingerprint);
                 writeRule(w, st);
             }
         }
@@ -223,8 +226,8 @@ final class BinaryRunStateFormat {
         RunState run = new RunState(r.readRequiredString("run id"), ruleSet);
         int rules = r.readCount();
         for (int i = 0; i < rules; i++) {
-            String id = r.readRequiredString("rule id");
-            String fingerprint = r.readRequiredString("rule fingerprint");
+            String id = r.readPlainString();
+            String fingerprint = r.readPlainString();
             CompiledRule rule = rulesById.get(id);
             // A changed or removed rule's state is read past and dropped: it starts fresh.
             RuleState target = rule != null && rule.fingerprint().equals(fingerprint) ? run.rules[rule.index()]

@@ -6,9 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The primitives of the binary run-state format ({@link BinaryRunStateFormat}): variable-length
@@ -17,7 +15,9 @@ import java.util.Map;
  * rules and evidence).
  *
  * <p>A string reference is a varint: 0 is null, 1 is a new string (a varint byte length and its
- * UTF-8 bytes follow), {@code k >= 2} is the (k-2)-th new string of this state.
+ * UTF-8 bytes follow), {@code k >= 2} is the (k-2)-th new string of this state. A plain string
+ * (rule ids and fingerprints, unique in a state) is only a varint byte length and its UTF-8 bytes,
+ * and is not counted among the new strings.
  */
 final class StateBytes {
 
@@ -32,8 +32,16 @@ final class StateBytes {
     static final class Writer {
         private byte[] buf = new byte[512];
         private int len;
-        /** Sized for a state's distinct strings (a few dozen), so that it never grows. */
-        private final Map<String, Integer> strings = new HashMap<>(128);
+        /**
+         * The first {@link #TABLE} new strings of this state, searched linearly: a state has a few
+         * dozen, and a scan is cheaper than hashing them into a map for every encode. Later new
+         * strings are written in full each time (the reader still numbers them; nothing refers
+         * to them).
+         */
+        private static final int TABLE = 64;
+        private final String[] table = new String[TABLE];
+        private final int[] hashes = new int[TABLE];
+        private int tableSize;
 
         private void ensure(int n) {
             if (len + n > buf.length) {
@@ -76,16 +84,38 @@ final class StateBytes {
                 writeVarLong(0);
                 return;
             }
-            Integer ref = strings.get(s);
-            if (ref != null) {
-                writeVarLong(ref + 2L);
-                return;
+            int hash = s.hashCode();
+            for (int i = 0; i < tableSize; i++) {
+                if (hashes[i] == hash && (table[i] == s || table[i].equals(s))) {
+                    writeVarLong(i + 2L);
+                    return;
+                }
             }
-            strings.put(s, strings.size());
+            if (tableSize < TABLE) {
+                table[tableSize] = s;
+                hashes[tableSize++] = hash;
+            }
             writeVarLong(1);
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeVarLong(utf8.length);
-            writeRaw(utf8);
+            writePlainString(s);
+        }
+
+        /** A string outside the table: its UTF-8 byte length and bytes. */
+        void writePlainString(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    writeVarLong(utf8.length);
+                    writeRaw(utf8);
+                    return;
+                }
+            }
+            // ASCII: one byte per char, written without an intermediate array.
+            writeVarLong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
         }
 
         void writeRaw(byte[] bytes) {
@@ -184,10 +214,7 @@ final class StateBytes {
                 return null;
             }
             if (ref == 1) {
-                int n = readCount();
-                need(n);
-                String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-                pos += n;
+                String s = readPlainString();
                 strings.add(s);
                 return s;
             }
@@ -196,6 +223,15 @@ final class StateBytes {
                         + " precedes its string");
             }
             return strings.get((int) (ref - 2));
+        }
+
+        /** What {@link Writer#writePlainString} wrote. */
+        String readPlainString() {
+            int n = readCount();
+            need(n);
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
         }
 
         /** A string that the format never leaves null. */

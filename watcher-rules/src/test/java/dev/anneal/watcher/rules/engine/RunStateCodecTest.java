@@ -201,6 +201,26 @@ class RunStateCodecTest {
         }
     }
 
+    /** More distinct strings than the writer's back-reference table holds, each repeated. */
+    @Test
+    void aStateWithManyDistinctStringsSurvivesTheRoundTrip() throws Exception {
+        RuleSet rs = rules(Map.of());
+        RunStateCodec codec = new RunStateCodec(rs);
+        RunState run = randomState(rs, new Random(5), "r");
+        int n = 0;
+        for (CompiledRule rule : rs.rules()) {
+            List<String> reasons = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reasons.add("reason " + (n++ % 150) + " \u00e9");
+            }
+            reasons.add("reason 3 \u00e9");
+            run.rules[rule.index()].reasons = List.copyOf(reasons);
+        }
+        assertThat(n).isGreaterThan(150);
+        RunState back = codec.decode(codec.encode(run));
+        assertThat(describe(rs, back)).isEqualTo(describe(rs, run));
+    }
+
     /**
      * States that the watcher wrote as JSON (format version 1) before the binary form existed: the
      * fixture was written by that version's codec from {@code records(1, 400)} every 100 records.
