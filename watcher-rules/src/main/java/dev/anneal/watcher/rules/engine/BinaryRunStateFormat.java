@@ -214,7 +214,7 @@ final class BinaryRunStateFormat {
 
     // ---------------------------------------------------------------- decode
 
-    /** Decodes a version-2 state; the caller has checked {@link #MAGIC}. */
+    /** Decodes a version-2 state. */
     RunState decode(byte[] bytes) {
         if (bytes.length < 2 || bytes[0] != MAGIC) {
             throw new IllegalArgumentException("not a binary watcher run state");
