@@ -4,6 +4,7 @@ import dev.anneal.watcher.core.bench.BenchmarkReport;
 import dev.anneal.watcher.core.bench.DaemonBenchmark;
 import dev.anneal.watcher.core.bench.DaemonBenchmarkReport;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
+import dev.anneal.watcher.core.stream.WatcherTopology;
 import dev.anneal.watcher.core.bench.PpoStreamGenerator;
 import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.core.bench.ReplayBenchmark;
@@ -260,6 +261,11 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "num.stream.threads of every Streams application (default: ${DEFAULT-VALUE}).")
         int streamThreads;
 
+        @Option(names = "--run-state-cache", defaultValue = "" + WatcherTopology.DEFAULT_RUN_STATE_CACHE,
+                paramLabel = "N", description = "Decoded run states the watcher keeps in memory per task; 0 "
+                        + "decodes the stored state at every record (default: ${DEFAULT-VALUE}).")
+        int runStateCache;
+
         @Option(names = "--rate", defaultValue = "2000", paramLabel = "R",
                 description = "Records per second of the latency producer (default: ${DEFAULT-VALUE}).")
         double rate;
@@ -292,7 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
             DaemonBenchmark.Options options;
             try {
                 options = new DaemonBenchmark.Options(records, runs, partitions, passes, warmup, rules, seed,
-                        commitIntervalMs, streamThreads, !noThroughput, rate, duration, latencyWarmup, runs,
+                        commitIntervalMs, streamThreads, runStateCache, !noThroughput, rate, duration, latencyWarmup, runs,
                         !noLatency, !noLatencyFloor, dir);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -328,6 +334,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "--warmup", String.valueOf(warmup), "--rules", rules,
                     "--commit-interval-ms", String.valueOf(commitIntervalMs),
                     "--stream-threads", String.valueOf(streamThreads),
+                    "--run-state-cache", String.valueOf(runStateCache),
                     "--rate", String.format(Locale.ROOT, "%.0f", rate), "--duration", String.valueOf(duration),
                     "--latency-warmup", String.valueOf(latencyWarmup)));
             if (seed != PpoStreamGenerator.DEFAULT_SEED) {

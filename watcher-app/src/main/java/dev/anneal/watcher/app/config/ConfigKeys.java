@@ -136,6 +136,12 @@ public final class ConfigKeys {
             "--absence-check-interval",
             "How often absence rules (\"no record for 10m\") are checked against the wall clock.");
 
+    public static final ConfigKey<Integer> STREAMS_RUN_STATE_CACHE = ConfigKey.scalar("streams",
+            "run_state_cache", ValueType.integer(0, Integer.MAX_VALUE), WatcherTopology.DEFAULT_RUN_STATE_CACHE,
+            "--run-state-cache",
+            "Decoded run states each stream task keeps in memory in front of its state store (least recently "
+                    + "used ones are dropped; 0 decodes the stored state at every record).");
+
     // ---- rules --------------------------------------------------------------------------------------------------
 
     public static final ConfigKey<List<String>> RULES_PACKS = ConfigKey.list("rules", "packs",
@@ -236,7 +242,7 @@ public final class ConfigKeys {
             TOPICS_SYNTHETIC_ALERTS, TOPICS_SYNTHETIC_RECOMMENDATIONS,
             TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR,
             STREAMS_APPLICATION_ID, STREAMS_STATE_DIR, STREAMS_PROCESSING_GUARANTEE, STREAMS_COMMIT_INTERVAL_MS,
-            STREAMS_ABSENCE_CHECK_INTERVAL,
+            STREAMS_ABSENCE_CHECK_INTERVAL, STREAMS_RUN_STATE_CACHE,
             RULES_PACKS, RULES_PARAMS, RULES_RELOAD,
             HTTP_ADDRESS,
             LOG_FORMAT,

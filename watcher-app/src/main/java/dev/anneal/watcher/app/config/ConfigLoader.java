@@ -665,7 +665,7 @@ public final class ConfigLoader {
                         Optional.ofNullable(get(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))),
                 new WatcherConfig.Streams(get(ConfigKeys.STREAMS_APPLICATION_ID), get(ConfigKeys.STREAMS_STATE_DIR),
                         get(ConfigKeys.STREAMS_PROCESSING_GUARANTEE), get(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
-                        get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL)),
+                        get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL), get(ConfigKeys.STREAMS_RUN_STATE_CACHE)),
                 new WatcherConfig.Rules(get(ConfigKeys.RULES_PACKS), get(ConfigKeys.RULES_PARAMS),
                         get(ConfigKeys.RULES_RELOAD)),
                 new WatcherConfig.Http(get(ConfigKeys.HTTP_ADDRESS)),

@@ -3,6 +3,7 @@ package dev.anneal.watcher.app.config;
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.core.notify.NotifierSettings;
 import dev.anneal.watcher.core.notify.ReceiverSpec;
+import dev.anneal.watcher.core.stream.WatcherTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -135,9 +136,10 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
      * @param processingGuarantee  {@code processing.guarantee}
      * @param commitIntervalMs     {@code commit.interval.ms}
      * @param absenceCheckInterval how often absence rules are checked
+     * @param runStateCache        decoded run states kept in memory per stream task (0: none)
      */
     public record Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
-            int commitIntervalMs, Duration absenceCheckInterval) {
+            int commitIntervalMs, Duration absenceCheckInterval, int runStateCache) {
         public Streams {
             Objects.requireNonNull(applicationId, "applicationId");
             Objects.requireNonNull(stateDir, "stateDir");
@@ -146,6 +148,16 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
                 throw new IllegalArgumentException("commitIntervalMs must be positive, was " + commitIntervalMs);
             }
             requirePositive(absenceCheckInterval, "absenceCheckInterval");
+            if (runStateCache < 0) {
+                throw new IllegalArgumentException("runStateCache must be >= 0, was " + runStateCache);
+            }
+        }
+
+        /** With the default run state cache. */
+        public Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
+                int commitIntervalMs, Duration absenceCheckInterval) {
+            this(applicationId, stateDir, processingGuarantee, commitIntervalMs, absenceCheckInterval,
+                    WatcherTopology.DEFAULT_RUN_STATE_CACHE);
         }
     }
 

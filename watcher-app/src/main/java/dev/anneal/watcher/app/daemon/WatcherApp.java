@@ -361,7 +361,7 @@ public final class WatcherApp {
 
     private void startStreams(WatcherTopics topics) throws StartupException {
         Topology topology = WatcherTopology.build(topics, rules, clock, metrics,
-                config.streams().absenceCheckInterval());
+                config.streams().absenceCheckInterval(), config.streams().runStateCache());
         KafkaStreams s;
         try {
             s = new KafkaStreams(topology, KafkaClients.streams(config, bootstrapServers));

@@ -103,6 +103,7 @@ class ConfigCommandTest {
         assertThat(c.notifier()).isEqualTo(d.notifier());
         assertThat(c.embedded().port()).isEqualTo(d.embedded().port());
         assertThat(c.streams().absenceCheckInterval()).isEqualTo(d.streams().absenceCheckInterval());
+        assertThat(c.streams().runStateCache()).isEqualTo(d.streams().runStateCache());
         assertThat(c.streams().commitIntervalMs()).isEqualTo(d.streams().commitIntervalMs());
         assertThat(c.streams().processingGuarantee()).isEqualTo(d.streams().processingGuarantee());
         assertThat(c.streams().applicationId()).isEqualTo(d.streams().applicationId());

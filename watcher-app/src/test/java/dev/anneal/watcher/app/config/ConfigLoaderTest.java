@@ -92,6 +92,7 @@ class ConfigLoaderTest {
                   processing_guarantee: at_least_once
                   commit_interval_ms: 1000
                   absence_check_interval: 500ms
+                  run_state_cache: 2500
                 rules:
                   packs: [anneal-gates, rules/site.yaml, /opt/rules/extra.yaml]
                   params: {kl_max: 0.2, loss_max: none}
@@ -111,7 +112,7 @@ class ConfigLoaderTest {
         assertThat(c.topics()).isEqualTo(new WatcherConfig.Topics(List.of(), Optional.of("runs\\..*"), "out.alerts",
                 "out.recommendations", "out.dlq", 12, 3));
         assertThat(c.streams()).isEqualTo(new WatcherConfig.Streams("watcher-prod", Path.of("/var/lib/watcher/streams"),
-                ProcessingGuarantee.AT_LEAST_ONCE, 1000, Duration.ofMillis(500)));
+                ProcessingGuarantee.AT_LEAST_ONCE, 1000, Duration.ofMillis(500), 2500));
         assertThat(c.rules().packs()).containsExactly("anneal-gates", "/etc/watcher/rules/site.yaml",
                 "/opt/rules/extra.yaml");
         assertThat(c.rules().params()).containsExactly(Map.entry("kl_max", "0.2"), Map.entry("loss_max", "none"));

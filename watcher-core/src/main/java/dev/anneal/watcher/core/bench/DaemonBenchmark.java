@@ -167,7 +167,8 @@ public final class DaemonBenchmark {
      *                             null for the system's temporary directory
      */
     public record Options(long records, int runs, int partitions, int passes, long warmupRecords, String rules,
-            long seed, long commitIntervalMs, int streamThreads, boolean throughput, double latencyRate,
+            long seed, long commitIntervalMs, int streamThreads, int runStateCache, boolean throughput,
+            double latencyRate,
             int latencySeconds, int latencyWarmupSeconds, int latencyRuns, boolean latency, boolean latencyFloor,
             Path parentDir) {
 
@@ -188,6 +189,10 @@ public final class DaemonBenchmark {
             if (partitions < 1 || streamThreads < 1 || commitIntervalMs < 1) {
                 throw new IllegalArgumentException("partitions, stream threads and commit interval must be >= 1");
             }
+            if (runStateCache < 0) {
+                throw new IllegalArgumentException("the run state cache must be >= 0 runs per task, was "
+                        + runStateCache);
+            }
             if (latency && (!(latencyRate > 0) || latencySeconds < 1 || latencyWarmupSeconds < 0 || latencyRuns < 3)) {
                 throw new IllegalArgumentException("the latency rate must be > 0, its duration >= 1 s, its warm-up"
                         + " >= 0 s and its runs >= 3");
@@ -200,7 +205,7 @@ public final class DaemonBenchmark {
         /** The benchmark: 200,000 records over 1,000 runs, 2,000 records/s for 60 s. */
         public static Options defaults() {
             return new Options(200_000, 1_000, 4, 3, 100_000, "anneal-gates", PpoStreamGenerator.DEFAULT_SEED,
-                    StreamsConfigs.DEFAULT_COMMIT_INTERVAL_MS, 1, true, 2_000, 60, 10, 1_000, true, true, null);
+                    StreamsConfigs.DEFAULT_COMMIT_INTERVAL_MS, 1, WatcherTopology.DEFAULT_RUN_STATE_CACHE, true, 2_000, 60, 10, 1_000, true, true, null);
         }
     }
 
@@ -381,7 +386,8 @@ public final class DaemonBenchmark {
                     REQUEST_TIMEOUT);
             Clock clock = Clock.offset(Clock.systemUTC(),
                     Duration.ofMillis(producedAtMillis - System.currentTimeMillis()));
-            topology = WatcherTopology.build(topics, new RuleSetHolder(ruleSet), clock, new WatcherMetrics());
+            topology = WatcherTopology.build(topics, new RuleSetHolder(ruleSet), clock, new WatcherMetrics(),
+                    WatcherTopology.DEFAULT_ABSENCE_INTERVAL, options.runStateCache());
         }
         String application = label(app);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(appId));
@@ -582,7 +588,8 @@ public final class DaemonBenchmark {
                 options.latencyWarmupSeconds(), options.latencySeconds()));
         long sent = count - warmCount;
         Paced w = paced(appId, LATENCY_INPUT,
-                WatcherTopology.build(topics, new RuleSetHolder(ruleSet), Clock.systemUTC(), metrics),
+                WatcherTopology.build(topics, new RuleSetHolder(ruleSet), Clock.systemUTC(), metrics,
+                        WatcherTopology.DEFAULT_ABSENCE_INTERVAL, options.runStateCache()),
                 topics.recommendations(), topics.alerts(), file, drifting, warmCount, count,
                 () -> {
                     if (forward != null) {

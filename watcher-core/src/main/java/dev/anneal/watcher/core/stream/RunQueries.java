@@ -1,8 +1,5 @@
 package dev.anneal.watcher.core.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.watcher.rules.engine.CompiledRule;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.RuleState;
@@ -14,7 +11,6 @@ import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.model.SourcePosition;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class RunQueries {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunQueries.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
      * One run in the list.
@@ -156,7 +151,7 @@ public final class RunQueries {
         if (stored == null) {
             return Optional.empty();
         }
-        return decode(runId, stored).map(run -> detail(run, stored));
+        return decode(runId, stored).map(this::detail);
     }
 
     private Optional<RunState> decode(String runId, byte[] stored) {
@@ -180,16 +175,13 @@ public final class RunQueries {
                 rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source());
     }
 
-    private RunDetail detail(RunState run, byte[] stored) {
-        StoredDetails details = StoredDetails.of(stored);
+    private RunDetail detail(RunState run) {
         List<ActiveAlert> alerts = new ArrayList<>();
         for (CompiledRule rule : ruleSet.rules()) {
             RuleState st = run.rule(rule.index());
             if (isActive(st)) {
-                JsonNode r = details.rule(rule.id());
                 alerts.add(new ActiveAlert(rule.id(), st.alertId(), st.state(), rule.severity(), rule.action(),
-                        number(r, "lastValue"), number(r, "lastThreshold"), st.startedAt(), position(r, "lastSource"),
-                        strings(r, "reasons")));
+                        st.lastValue(), st.lastThreshold(), st.startedAt(), st.lastSource(), st.reasons()));
             }
         }
         Recommendation rec = run.recommendation();
@@ -199,51 +191,5 @@ public final class RunQueries {
 
     private static boolean isActive(RuleState st) {
         return st.state() == AlertState.PENDING || st.state() == AlertState.FIRING;
-    }
-
-    /**
-     * The per-rule details {@link RuleState} does not expose (latest value, threshold, source and
-     * reasons), read from the stored {@link RunStateCodec} JSON. Only rules the codec restored
-     * (same fingerprint) are asked for, so the stored entry is the one the state came from.
-     */
-    private record StoredDetails(JsonNode rules) {
-        static StoredDetails of(byte[] stored) {
-            try {
-                JsonNode root = MAPPER.readTree(stored);
-                return new StoredDetails(root == null ? null : root.get("rules"));
-            } catch (IOException e) {
-                return new StoredDetails(null);
-            }
-        }
-
-        JsonNode rule(String id) {
-            return rules == null ? null : rules.get(id);
-        }
-    }
-
-    private static Double number(JsonNode rule, String field) {
-        JsonNode v = rule == null ? null : rule.get(field);
-        return v != null && v.isNumber() ? v.doubleValue() : null;
-    }
-
-    private static SourcePosition position(JsonNode rule, String field) {
-        JsonNode v = rule == null ? null : rule.get(field);
-        if (v == null || !v.isObject()) {
-            return null;
-        }
-        try {
-            return MAPPER.treeToValue(v, SourcePosition.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static List<String> strings(JsonNode rule, String field) {
-        JsonNode v = rule == null ? null : rule.get(field);
-        List<String> out = new ArrayList<>();
-        if (v != null && v.isArray()) {
-            v.forEach(s -> out.add(s.asText()));
-        }
-        return out;
     }
 }

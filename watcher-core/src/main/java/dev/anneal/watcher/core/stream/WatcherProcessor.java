@@ -42,8 +42,14 @@ import org.slf4j.LoggerFactory;
  * The daemon's per-task processor: decode, validate, evaluate, publish (see {@link WatcherTopology}
  * for the whole flow and its contract). One instance per stream task, used by one thread, so it
  * owns a single-threaded {@link Engine}; everything a run needs across records lives in the
- * {@value WatcherTopology#STORE} store, never in fields here, so a task that moves to another
- * instance or restarts after a crash carries on from the changelog.
+ * {@value WatcherTopology#STORE} store, so a task that moves to another instance or restarts after
+ * a crash carries on from the changelog.
+ *
+ * <p>Decoded states are also kept in a {@link RunStateCache}, read through from the store. Every
+ * change is still written to the store at once (write-through), so the changelog that commits with
+ * each transaction always holds the states that the transaction's outputs came from. The cache is
+ * emptied in {@link #init} and {@link #close} (Streams re-initialises a task after an aborted
+ * transaction, with its store restored from the changelog) and when the rule set changes.
  */
 final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -57,6 +63,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final Clock clock;
     private final WatcherMetrics metrics;
     private final Duration absenceInterval;
+    private final RunStateCache cache;
     private final TelemetryDecoder decoder = new TelemetryDecoder();
     /**
      * Required by the decoder; its values are never used as event time here, because records
@@ -76,11 +83,17 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private RunStateCodec codec;
     private int[] rulesPerKind;
 
-    WatcherProcessor(RuleSetHolder rules, Clock clock, WatcherMetrics metrics, Duration absenceInterval) {
+    /**
+     * @param cacheCapacity decoded run states kept per task ({@link RunStateCache}); 0 decodes the
+     *                      stored state at every record
+     */
+    WatcherProcessor(RuleSetHolder rules, Clock clock, WatcherMetrics metrics, Duration absenceInterval,
+            int cacheCapacity) {
         this.rules = rules;
         this.clock = clock;
         this.metrics = metrics;
         this.absenceInterval = absenceInterval;
+        this.cache = new RunStateCache(cacheCapacity);
     }
 
     /** Routes synthetic alerts and/or recommendations to the quarantine sinks (set before {@code init}). */
@@ -94,6 +107,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(WatcherTopology.STORE);
+        // A re-initialised task (after an aborted transaction, or moved back here) has a store
+        // restored from the changelog: nothing cached before may be trusted.
+        cache.clear();
         refreshRules();
         context.schedule(absenceInterval, PunctuationType.WALL_CLOCK_TIME, this::checkAbsence);
     }
@@ -107,6 +123,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         RuleSet ruleSet = current.ruleSet();
         engine = new Engine(ruleSet);
         codec = new RunStateCodec(ruleSet);
+        // Cached states are laid out for the old rule set; decoding the stored bytes with the new
+        // codec keeps unchanged rules' state and resets changed ones, as without a cache.
+        cache.clear();
         rulesPerKind = new int[RecordKind.values().length];
         for (CompiledRule rule : ruleSet.rules()) {
             for (RecordKind kind : rule.kinds()) {
@@ -189,20 +208,38 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     private void evaluate(TelemetryRecord record, long inputTimestamp) {
         RunState run = load(record.runId());
-        // As replay does: the record's own event time first fires the run's absence rules that
-        // fell due before it, then the record itself is evaluated.
-        Step absence = engine.advanceTime(run, record.eventTime());
-        Step step = engine.process(run, record);
+        Step absence;
+        Step step;
+        try {
+            // As replay does: the record's own event time first fires the run's absence rules that
+            // fell due before it, then the record itself is evaluated.
+            absence = engine.advanceTime(run, record.eventTime());
+            step = engine.process(run, record);
+            // Write-through: the store (and so the changelog of this transaction) always has it.
+            store.put(run.runId(), codec.encode(run));
+        } catch (RuntimeException e) {
+            // The cached copy may be half-updated and no longer what the store holds.
+            cache.remove(run.runId());
+            throw e;
+        }
         metrics.ruleEvaluations(rulesPerKind[record.kind().ordinal()]);
-        store.put(run.runId(), codec.encode(run));
         publish(run.runId(), absence, inputTimestamp, true);
         publish(run.runId(), step, inputTimestamp, true);
     }
 
+    /** The run's state: cached, else decoded from the store (and cached), else a fresh one. */
     private RunState load(String runId) {
+        RunState run = cache.get(runId);
+        if (run != null) {
+            return run;
+        }
         byte[] stored = store.get(runId);
-        RunState run = stored == null ? null : decode(runId, stored);
-        return run != null ? run : engine.newRun(runId);
+        run = stored == null ? null : decode(runId, stored);
+        if (run == null) {
+            run = engine.newRun(runId);
+        }
+        cache.put(run);
+        return run;
     }
 
     /**
@@ -228,7 +265,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     /**
      * Wall-clock punctuation: advances every run of this task to the clock's time, firing absence
      * rules whose silence has lasted long enough. Cheap when the rule set has no absence rules;
-     * otherwise it reads every run state of the task, so its interval bounds that cost.
+     * otherwise it walks every run of the task's store, decoding those not cached, so its interval
+     * bounds that cost.
      */
     private void checkAbsence(long streamsWallClock) {
         refreshRules();
@@ -240,11 +278,15 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                RunState run = decode(entry.key, entry.value);
+                RunState run = cache.get(entry.key);
                 if (run == null) {
-                    // Replaced below, so an unreadable state is reported once, not at every punctuation.
-                    changed.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
-                    continue;
+                    run = decode(entry.key, entry.value);
+                    if (run == null) {
+                        // Replaced below, so an unreadable state is reported once, not at every punctuation.
+                        changed.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
+                        continue;
+                    }
+                    cache.putIfRoom(run);
                 }
                 Step step = engine.advanceTime(run, now);
                 if (!step.isEmpty()) {
@@ -255,8 +297,17 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Written after the iterator is closed: stores need not support writes during a scan.
         for (KeyValue<RunState, Step> c : changed) {
             store.put(c.key.runId(), codec.encode(c.key));
+            if (c.value.isEmpty()) {
+                cache.put(c.key); // the fresh state that replaced an unreadable one
+            }
             publish(c.key.runId(), c.value, now, false);
         }
+    }
+
+    @Override
+    public void close() {
+        // A task closed dirty (an aborted transaction) has its store rolled back to the changelog.
+        cache.clear();
     }
 
     // ---------------------------------------------------------------- publish

@@ -56,7 +56,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>evaluate</b> and <b>alert state</b>: the run's state is read from the
  *       {@value #STORE} store (or started), {@code Engine.advanceTime(run, eventTime)} fires the
  *       run's absence rules that fell due before the record (replay's order), then
- *       {@code Engine.process(run, record)}; the state is written back.</li>
+ *       {@code Engine.process(run, record)}; the state is written back to the store at once.
+ *       Each task also keeps recently used decoded states in memory (a bounded cache in front of
+ *       the store, emptied when the task is initialised or closed and when the rule set changes),
+ *       so a run's state is decoded once, not at every record.</li>
  *   <li><b>decide</b> and <b>publish</b>: firing and resolved alert transitions go to the
  *       alerts topic (pending and cancelled ones are only counted), recommendation changes to
  *       the recommendations topic, both keyed by run id with exactly the JSON replay writes
@@ -94,6 +97,8 @@ public final class WatcherTopology {
     public static final String SYNTHETIC_ALERTS_SINK = "synthetic-alerts-sink";
     /** Sink node of the synthetic recommendations quarantine topic (present only when one is configured). */
     public static final String SYNTHETIC_RECOMMENDATIONS_SINK = "synthetic-recommendations-sink";
+    /** Decoded run states each stream task keeps in memory, in front of its store, by default. */
+    public static final int DEFAULT_RUN_STATE_CACHE = RunStateCache.DEFAULT_CAPACITY;
     /** How often absence rules are checked against the wall clock by default. */
     public static final Duration DEFAULT_ABSENCE_INTERVAL = Duration.ofSeconds(1);
 
@@ -116,12 +121,33 @@ public final class WatcherTopology {
      */
     public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics,
             Duration absenceInterval) {
+        return build(topics, rules, clock, metrics, absenceInterval, DEFAULT_RUN_STATE_CACHE);
+    }
+
+    /**
+     * Builds the daemon's topology.
+     *
+     * @param topics          input and output topic names
+     * @param rules           the current rule set; swap it to reload rules
+     * @param clock           the daemon's clock: absence checks and latency measurements read it
+     * @param metrics         where the daemon's meters are registered
+     * @param absenceInterval how often the wall-clock punctuator checks absence rules
+     * @param runStateCache   decoded run states each task keeps in memory, in front of the store
+     *                        (least recently used ones are dropped); 0 decodes the stored state at
+     *                        every record
+     */
+    public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics,
+            Duration absenceInterval, int runStateCache) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
         if (absenceInterval.isNegative() || absenceInterval.isZero()) {
             throw new IllegalArgumentException("the absence check interval must be positive, was " + absenceInterval);
+        }
+        if (runStateCache < 0) {
+            throw new IllegalArgumentException("the run state cache size must be >= 0 runs per task, was "
+                    + runStateCache);
         }
         Topology topology = new Topology();
 
@@ -136,8 +162,8 @@ public final class WatcherTopology {
         // decode -> validate -> evaluate -> alert state -> decide, with the run state beside it
         boolean quarantineAlerts = topics.syntheticAlerts() != null;
         boolean quarantineRecommendations = topics.syntheticRecommendations() != null;
-        topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval)
-                .quarantine(quarantineAlerts, quarantineRecommendations), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval,
+                runStateCache).quarantine(quarantineAlerts, quarantineRecommendations), SOURCE);
         topology.addStateStore(runStateStore(), PROCESSOR);
 
         // publish

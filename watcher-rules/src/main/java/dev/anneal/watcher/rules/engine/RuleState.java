@@ -38,6 +38,15 @@ public final class RuleState {
         }
     }
 
+    /**
+     * A state to read a stored rule into and drop: the stored rule no longer exists or changed.
+     * It has no windows, so stored window values are read past.
+     */
+    RuleState(String fingerprint) {
+        this.fingerprint = fingerprint;
+        this.windows = new WindowBuffer[0];
+    }
+
     public AlertState state() {
         return state;
     }
@@ -48,6 +57,26 @@ public final class RuleState {
 
     public SourcePosition startedAt() {
         return startedAt;
+    }
+
+    /** The value the rule last compared (null when it defines none or has not matched yet). */
+    public Double lastValue() {
+        return lastValue;
+    }
+
+    /** The threshold of that comparison (null when the rule defines none). */
+    public Double lastThreshold() {
+        return lastThreshold;
+    }
+
+    /** The latest record that confirmed the alert, or null. */
+    public SourcePosition lastSource() {
+        return lastSource;
+    }
+
+    /** The rule's reason texts for its latest confirmation. */
+    public List<String> reasons() {
+        return reasons;
     }
 
     boolean deadlineQueued;

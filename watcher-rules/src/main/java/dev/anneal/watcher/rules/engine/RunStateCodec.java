@@ -1,6 +1,5 @@
 package dev.anneal.watcher.rules.engine;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anneal.watcher.rules.model.Action;
@@ -9,15 +8,17 @@ import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a {@link RunState} into bytes and back, so the daemon can keep run state in a
  * changelogged state store and resume it after a crash or on another instance.
+ *
+ * <p>States are written in a compact binary form ({@link BinaryRunStateFormat}, version 2), which
+ * the daemon pays for on every record. States written by earlier versions as JSON (version 1,
+ * first byte '{') are still read, so a daemon upgraded in place resumes from its existing store
+ * and changelog; each is rewritten in binary at the run's next record.
  *
  * <p>Rule state is keyed by rule id and the rule's fingerprint: after a rules reload, a rule whose
  * definition and parameters are unchanged gets its state back; a changed, new or removed rule
@@ -27,12 +28,14 @@ import java.util.Map;
  */
 public final class RunStateCodec {
 
+    /** Reads the JSON form; unknown properties are ignored, as they always were. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** Format version written with every state; bump it when the layout changes incompatibly. */
-    static final int VERSION = 1;
+    /** Version of the JSON form, which is only read now. */
+    static final int JSON_VERSION = 1;
+
+    // The JSON form (version 1), read only.
 
     record WindowDto(long[] t, double[] v) {
     }
@@ -51,54 +54,40 @@ public final class RunStateCodec {
     }
 
     private final RuleSet ruleSet;
+    private final BinaryRunStateFormat binary;
 
     public RunStateCodec(RuleSet ruleSet) {
         this.ruleSet = ruleSet;
+        this.binary = new BinaryRunStateFormat(ruleSet);
     }
 
+    /** The state in the binary form (version 2). */
     public byte[] encode(RunState run) {
-        Map<String, RuleDto> rules = new LinkedHashMap<>();
-        for (CompiledRule rule : ruleSet.rules()) {
-            RuleState st = run.rules[rule.index()];
-            List<WindowDto> windows = new ArrayList<>();
-            for (WindowBuffer w : st.windows) {
-                windows.add(new WindowDto(w.times(), w.values()));
-            }
-            rules.put(rule.id(), new RuleDto(st.fingerprint, st.state, st.alertId, st.startedAt, st.lastSource,
-                    st.matchCount, st.pendingSince, st.lastTrueTime, st.falseCount, st.lastValue, st.lastThreshold,
-                    st.reasons, windows, st.seen, st.lastSeen, st.seenSynthetic));
-        }
-        Map<String, PromotionDto> promotion = new LinkedHashMap<>();
-        for (CompiledPack pack : ruleSet.packs()) {
-            CompiledPromotion p = pack.promotion();
-            if (p != null) {
-                promotion.put(pack.name(), new PromotionDto(run.promotionStreak[p.index()],
-                        run.promotionReasons[p.index()]));
-            }
-        }
-        RunDto dto = new RunDto(VERSION, run.runId, rules, promotion, run.latched, run.latchedEvidence, run.last,
-                run.lastKey);
-        try {
-            return MAPPER.writeValueAsBytes(dto);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the state of run " + run.runId, e);
-        }
+        return binary.encode(run);
     }
 
     /**
-     * Decodes a state written by {@link #encode} under this or an earlier rule set.
+     * Decodes a state written by {@link #encode} (or as JSON by an earlier version of the watcher)
+     * under this or an earlier rule set.
      *
      * @throws IllegalArgumentException when the bytes are not a run state of a known version
      */
     public RunState decode(byte[] bytes) {
+        if (BinaryRunStateFormat.isBinary(bytes)) {
+            return binary.decode(bytes);
+        }
+        return decodeJson(bytes);
+    }
+
+    private RunState decodeJson(byte[] bytes) {
         RunDto dto;
         try {
             dto = MAPPER.readValue(bytes, RunDto.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a watcher run state: " + e.getMessage(), e);
         }
-        if (dto.version() != VERSION) {
-            throw new IllegalArgumentException("run state version " + dto.version() + " is not " + VERSION);
+        if (dto.version() != JSON_VERSION) {
+            throw new IllegalArgumentException("run state version " + dto.version() + " is not " + JSON_VERSION);
         }
         RunState run = new RunState(dto.runId(), ruleSet);
         for (CompiledRule rule : ruleSet.rules()) {

@@ -10,7 +10,14 @@ import dev.anneal.watcher.rules.model.FieldValues;
 import dev.anneal.watcher.rules.model.RecordKind;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
+import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.Evidence;
+import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.Severity;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,5 +166,235 @@ class RunStateCodecTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a watcher run state");
         assertThatThrownBy(() -> codec.decode("{\"version\": 99, \"runId\": \"r\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 99 is not 1");
+        assertThatThrownBy(() -> codec.decode(new byte[] {BinaryRunStateFormat.MAGIC, 9}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 9 is not 2");
+    }
+
+    @Test
+    void aTruncatedOrExtendedBinaryStateIsRefused() throws Exception {
+        RuleSet rs = rules(Map.of());
+        RunStateCodec codec = new RunStateCodec(rs);
+        byte[] bytes = codec.encode(randomState(rs, new Random(3), "r"));
+        for (int cut : new int[] {1, 2, 3, bytes.length / 2, bytes.length - 1}) {
+            assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, cut))).as("cut at %d", cut)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(bytes, bytes.length + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trailing bytes");
+    }
+
+    /**
+     * Random states (seeded): every persisted field, nulls, NaN and infinities, negative times,
+     * non-ASCII text, repeated strings, latches and evidence. Decoding gives back every field.
+     */
+    @Test
+    void randomStatesSurviveTheBinaryRoundTrip() throws Exception {
+        RuleSet rs = rules(Map.of());
+        RunStateCodec codec = new RunStateCodec(rs);
+        for (long seed = 1; seed <= 200; seed++) {
+            RunState run = randomState(rs, new Random(seed), "run-" + seed + "-\u00e9\u4e2d");
+            byte[] bytes = codec.encode(run);
+            assertThat(bytes[0]).isEqualTo(BinaryRunStateFormat.MAGIC);
+            RunState back = codec.decode(bytes);
+            assertThat(describe(rs, back)).as("seed %d", seed).isEqualTo(describe(rs, run));
+            assertThat(codec.encode(back)).as("seed %d re-encoded", seed).isEqualTo(bytes);
+        }
+    }
+
+    /** More distinct strings than the writer's back-reference table holds, each repeated. */
+    @Test
+    void aStateWithManyDistinctStringsSurvivesTheRoundTrip() throws Exception {
+        RuleSet rs = rules(Map.of());
+        RunStateCodec codec = new RunStateCodec(rs);
+        RunState run = randomState(rs, new Random(5), "r");
+        int n = 0;
+        for (CompiledRule rule : rs.rules()) {
+            List<String> reasons = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reasons.add("reason " + (n++ % 150) + " \u00e9");
+            }
+            reasons.add("reason 3 \u00e9");
+            run.rules[rule.index()].reasons = List.copyOf(reasons);
+        }
+        assertThat(n).isGreaterThan(150);
+        RunState back = codec.decode(codec.encode(run));
+        assertThat(describe(rs, back)).isEqualTo(describe(rs, run));
+    }
+
+    /**
+     * States that the watcher wrote as JSON (format version 1) before the binary form existed: the
+     * fixture was written by that version's codec from {@code records(1, 400)} every 100 records.
+     * Each still decodes to exactly the state an engine that kept it in memory has.
+     *
+     * <p>Only the {@code fp} values of three rules were edited afterwards: that version computed
+     * the fingerprints of rules selecting several kinds from a set whose order changed from JVM to
+     * JVM ({@code SelectorSpecTest}), and they are set to the now stable ones.
+     */
+    @Test
+    void statesStoredAsJsonByEarlierVersionsStillDecode() throws Exception {
+        RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
+        RunStateCodec codec = new RunStateCodec(rs);
+        Map<String, byte[]> fixture = new LinkedHashMap<>();
+        try (InputStream in = RunStateCodecTest.class.getResourceAsStream("/run-state/legacy-json-v1.tsv")) {
+            assertThat(in).as("fixture").isNotNull();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.split("\t", 2);
+                RunState decoded = codec.decode(parts[1].getBytes(StandardCharsets.UTF_8));
+                fixture.put(parts[0] + " " + decoded.runId(), parts[1].getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(fixture).hasSize(12);
+        Engine engine = new Engine(rs);
+        int i = 0;
+        int compared = 0;
+        for (TelemetryRecord r : records(1, 400)) {
+            engine.advanceTime(r.eventTime());
+            engine.process(r);
+            if (++i % 100 == 0) {
+                for (RunState kept : engine.runs().values()) {
+                    byte[] json = fixture.get(i + " " + kept.runId());
+                    assertThat(json).as("fixture entry %d %s", i, kept.runId()).isNotNull();
+                    assertThat(json[0]).isEqualTo((byte) '{');
+                    RunState fromJson = codec.decode(json);
+                    assertThat(describe(rs, fromJson)).as("record %d, %s", i, kept.runId())
+                            .isEqualTo(describe(rs, kept));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(12);
+        assertThat(fixture.values()).as("the fixture covers firing alerts, latches and windows")
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"FIRING\""))
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"latched\":\"ROLLBACK\""))
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"PENDING\""));
+    }
+
+    @Test
+    void aChangedRuleStartsFreshFromABinaryStateWhileOthersKeepTheirs() throws Exception {
+        RuleSet before = rules(Map.of());
+        RunState run = randomState(before, new Random(11), "r");
+        for (CompiledRule rule : before.rules()) {
+            run.rules[rule.index()].state = AlertState.FIRING; // no rule is fresh, so every one is written
+        }
+        RuleSet after = rules(Map.of("kl_rollback", "0.2"));
+        RunState restored = new RunStateCodec(after).decode(new RunStateCodec(before).encode(run));
+        for (CompiledRule rule : after.rules()) {
+            String expected = rule.id().equals("kl_grad_rollback") ? "INACTIVE" : "FIRING";
+            assertThat(restored.rule(rule.index()).state().name()).as(rule.id()).isEqualTo(expected);
+        }
+        assertThat(restored.latched()).isEqualTo(run.latched());
+        assertThat(restored.recommendation()).isEqualTo(run.recommendation());
+    }
+
+    // ---------------------------------------------------------------- random states
+
+    private static final String[] TEXTS = {"a", "kl_divergence 0.07 > 0.05", "caf\u00e9 \u2615", "", "x\ty"};
+
+    private static RunState randomState(RuleSet rs, Random rnd, String runId) {
+        RunState run = new RunState(runId, rs);
+        for (CompiledRule rule : rs.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (rnd.nextInt(4) == 0) {
+                continue; // fresh
+            }
+            st.state = AlertState.values()[rnd.nextInt(AlertState.values().length)];
+            st.alertId = rnd.nextBoolean() ? null : "alert-" + rnd.nextInt(5);
+            st.startedAt = rnd.nextBoolean() ? null : position(rnd);
+            st.lastSource = rnd.nextBoolean() ? null : position(rnd);
+            st.matchCount = rnd.nextInt(7) - 1;
+            st.pendingSince = rnd.nextLong();
+            st.lastTrueTime = rnd.nextInt(3) == 0 ? -rnd.nextInt(1000) : rnd.nextLong();
+            st.falseCount = rnd.nextInt(100);
+            st.lastValue = rnd.nextBoolean() ? null : number(rnd);
+            st.lastThreshold = rnd.nextBoolean() ? null : number(rnd);
+            st.reasons = texts(rnd);
+            st.seen = rnd.nextBoolean();
+            st.lastSeen = rnd.nextLong();
+            st.seenSynthetic = rnd.nextBoolean();
+            long time = rnd.nextInt(2) == 0 ? -5_000 : 1_760_000_000_000L;
+            for (WindowBuffer w : st.windows) {
+                int n = rnd.nextInt(6);
+                for (int i = 0; i < n; i++) {
+                    time += rnd.nextInt(3) * 1_000L;
+                    w.add(time, number(rnd));
+                }
+            }
+        }
+        for (int p = 0; p < run.promotionStreak.length; p++) {
+            run.promotionStreak[p] = rnd.nextInt(10);
+            run.promotionReasons[p] = texts(rnd);
+        }
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            evidence.add(new Evidence("rule-" + rnd.nextInt(3), "alert-" + rnd.nextInt(5),
+                    Action.values()[2 + rnd.nextInt(3)], Severity.values()[rnd.nextInt(3)],
+                    rnd.nextBoolean() ? null : number(rnd), rnd.nextBoolean() ? null : number(rnd), position(rnd),
+                    position(rnd), texts(rnd)));
+        }
+        if (!evidence.isEmpty() && rnd.nextBoolean()) {
+            run.latched = rnd.nextBoolean() ? Action.FREEZE : Action.ROLLBACK;
+            run.latchedEvidence = List.copyOf(evidence);
+        }
+        if (rnd.nextInt(5) > 0) {
+            Action action = evidence.isEmpty() ? (rnd.nextBoolean() ? Action.PASS : Action.PROMOTE)
+                    : Action.values()[2 + rnd.nextInt(3)];
+            run.last = new Recommendation(runId, action, texts(rnd), action.isAlertAction() ? evidence : List.of(),
+                    action.latches() && rnd.nextBoolean(), position(rnd), rnd.nextLong(), rnd.nextBoolean(),
+                    rs.digest());
+            run.lastKey = rnd.nextBoolean() ? null : action + "|" + rnd.nextInt(9);
+        }
+        return run;
+    }
+
+    private static SourcePosition position(Random rnd) {
+        return new SourcePosition(rnd.nextBoolean() ? "bench.input/" + rnd.nextInt(4) : "t.jsonl",
+                1 + (rnd.nextBoolean() ? rnd.nextInt(100) : Math.abs(rnd.nextLong() >> 1)), rnd.nextInt(4) - 1);
+    }
+
+    private static double number(Random rnd) {
+        return switch (rnd.nextInt(8)) {
+            case 0 -> Double.NaN;
+            case 1 -> Double.NEGATIVE_INFINITY;
+            case 2 -> -0.0;
+            case 3 -> rnd.nextInt(50);
+            default -> rnd.nextGaussian() * 1e3;
+        };
+    }
+
+    private static List<String> texts(Random rnd) {
+        List<String> out = new ArrayList<>();
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            out.add(TEXTS[rnd.nextInt(TEXTS.length)]);
+        }
+        return out;
+    }
+
+    /** Every persisted field of a state, as text (doubles by their exact bits). */
+    private static String describe(RuleSet rs, RunState run) {
+        StringBuilder sb = new StringBuilder(run.runId).append('\n');
+        for (CompiledRule rule : rs.rules()) {
+            RuleState st = run.rules[rule.index()];
+            sb.append(rule.id()).append(' ').append(st.fingerprint).append(' ').append(st.state).append(' ')
+                    .append(st.alertId).append(' ').append(st.startedAt).append(' ').append(st.lastSource)
+                    .append(' ').append(st.matchCount).append(' ').append(st.pendingSince).append(' ')
+                    .append(st.lastTrueTime).append(' ').append(st.falseCount).append(' ').append(bits(st.lastValue))
+                    .append(' ').append(bits(st.lastThreshold)).append(' ').append(st.reasons).append(' ')
+                    .append(st.seen).append(' ').append(st.lastSeen).append(' ').append(st.seenSynthetic);
+            for (WindowBuffer w : st.windows) {
+                sb.append(" w").append(Arrays.toString(w.times()));
+                for (double v : w.values()) {
+                    sb.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+                }
+            }
+            sb.append('\n');
+        }
+        sb.append(Arrays.toString(run.promotionStreak)).append(Arrays.toString(run.promotionReasons)).append('\n');
+        sb.append(run.latched).append(' ').append(run.latchedEvidence).append('\n');
+        sb.append(run.last).append(' ').append(run.lastKey);
+        return sb.toString();
+    }
+
+    private static String bits(Double d) {
+        return d == null ? "null" : Long.toHexString(Double.doubleToRawLongBits(d));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Latency;
 import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.ThroughputRun;
+import dev.anneal.watcher.core.stream.WatcherTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A smoke test of the daemon benchmark on a real (embedded) broker with a few hundred records:
  * counts and structure only, never speed.
  */
-class DaemonBenchmarkTest {
+class DaemonBenchmarkIT {
 
     @TempDir
     Path dir;
@@ -24,7 +25,7 @@ class DaemonBenchmarkTest {
     @Test
     void runsBothApplicationsAndTheLatencyMeasurementAndReportsTheWork() throws Exception {
         DaemonBenchmark.Options options = new DaemonBenchmark.Options(600, 12, 2, 1, 120, "anneal-gates", 5, 100, 1,
-                true, 100, 2, 1, 12, true, true, dir);
+                WatcherTopology.DEFAULT_RUN_STATE_CACHE, true, 100, 2, 1, 12, true, true, dir);
         List<String> progress = new ArrayList<>();
 
         DaemonBenchmarkReport report = new DaemonBenchmark(options, progress::add).run();
