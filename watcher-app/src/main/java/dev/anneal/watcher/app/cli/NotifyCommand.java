@@ -1,17 +1,15 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.app.config.ConfigException;
-import dev.anneal.watcher.app.config.ConfigLoader;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.daemon.Logging;
 import dev.anneal.watcher.app.daemon.NotifyApp;
 import dev.anneal.watcher.app.daemon.Signals;
 import dev.anneal.watcher.app.daemon.StartupException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,17 +58,11 @@ public final class NotifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        WatcherConfig config;
-        try {
-            config = ConfigLoader.load(configFile, System.getenv(), RunCommand.flagValues(spec));
-        } catch (ConfigException e) {
-            e.problems().forEach(err::println);
-            err.println("watcher: invalid configuration (" + e.problems().size()
-                    + (e.problems().size() == 1 ? " problem)" : " problems)"));
-            err.flush();
+        Optional<WatcherConfig> loaded = RunCommand.loadConfig(spec, configFile);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG;
         }
+        WatcherConfig config = loaded.get();
         Logging.use(config.log().format());
         LOG.info("watcher {} notify starting (pid {})", VersionProvider.version(), ProcessHandle.current().pid());
         NotifyApp app = new NotifyApp(config, Clock.systemUTC(), System.getenv());

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,21 +69,32 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        WatcherConfig config;
-        try {
-            config = ConfigLoader.load(configFile, System.getenv(), flagValues(spec));
-        } catch (ConfigException e) {
-            e.problems().forEach(err::println);
-            err.println("watcher: invalid configuration (" + e.problems().size()
-                    + (e.problems().size() == 1 ? " problem)" : " problems)"));
-            err.flush();
+        Optional<WatcherConfig> loaded = loadConfig(spec, configFile);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG;
         }
+        WatcherConfig config = loaded.get();
         Logging.use(config.log().format());
         LOG.info("watcher {} starting (pid {}{})", VersionProvider.version(), ProcessHandle.current().pid(),
                 configFile == null ? ", no config file" : ", config " + configFile);
         return run(new WatcherApp(config));
+    }
+
+    /**
+     * The configuration of {@code watcher run} or {@code watcher notify}: default < file < environment
+     * < flags. Every problem is printed to the command's error stream; empty when there was any.
+     */
+    static Optional<WatcherConfig> loadConfig(CommandSpec spec, Path configFile) {
+        try {
+            return Optional.of(ConfigLoader.load(configFile, System.getenv(), flagValues(spec)));
+        } catch (ConfigException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            e.problems().forEach(err::println);
+            err.println("watcher: invalid configuration (" + e.problems().size()
+                    + (e.problems().size() == 1 ? " problem)" : " problems)"));
+            err.flush();
+            return Optional.empty();
+        }
     }
 
     /** Runs {@code app} until a signal stops it; returns the exit code. */

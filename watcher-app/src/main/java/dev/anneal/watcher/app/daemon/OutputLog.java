@@ -2,22 +2,13 @@ package dev.anneal.watcher.app.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.core.kafka.TopicFollower;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -44,19 +35,12 @@ final class OutputLog implements AutoCloseable {
     private static final Logger RECOMMENDATIONS = LoggerFactory.getLogger("dev.anneal.watcher.recommendations");
     private static final Logger LOG = LoggerFactory.getLogger(OutputLog.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Duration POLL = Duration.ofMillis(500);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final String alertsTopic;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean closing;
+    private TopicFollower follower;
 
-    private OutputLog(KafkaConsumer<byte[], byte[]> consumer, String alertsTopic) {
-        this.consumer = consumer;
+    private OutputLog(String alertsTopic) {
         this.alertsTopic = alertsTopic;
-        this.thread = new Thread(this::run, "watcher-output-log");
-        this.thread.setDaemon(true);
     }
 
     /**
@@ -68,65 +52,25 @@ final class OutputLog implements AutoCloseable {
      */
     static OutputLog start(Map<String, Object> clientConfig, String alertsTopic, String recommendationsTopic,
             Duration timeout) {
-        Map<String, Object> config = new java.util.LinkedHashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(alertsTopic, recommendationsTopic)) {
-                for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
-                    partitions.add(new TopicPartition(topic, p.partition()));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            for (TopicPartition tp : partitions) {
-                consumer.position(tp, timeout); // resolves the lazy seek now, before Streams produces
-            }
-        } catch (RuntimeException e) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
-            throw e;
-        }
-        OutputLog log = new OutputLog(consumer, alertsTopic);
-        log.thread.start();
+        OutputLog log = new OutputLog(alertsTopic);
+        log.follower = TopicFollower.start("output-log", clientConfig, List.of(alertsTopic, recommendationsTopic),
+                TopicFollower.Start.END, timeout, log::log);
         return log;
     }
 
-    private void run() {
+    private void log(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            return;
+        }
         try {
-            while (!closing) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        JsonNode v = MAPPER.readTree(r.value());
-                        if (r.topic().equals(alertsTopic)) {
-                            logAlert(v);
-                        } else {
-                            logRecommendation(v);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("cannot read the output at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                                e.toString());
-                    }
-                }
+            JsonNode v = MAPPER.readTree(r.value());
+            if (r.topic().equals(alertsTopic)) {
+                logAlert(v);
+            } else {
+                logRecommendation(v);
             }
-        } catch (WakeupException e) {
-            if (!closing) {
-                LOG.error("the output log stopped unexpectedly", e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("the output log stopped: alert and recommendation changes are no longer logged", e);
-        } finally {
-            try {
-                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                LOG.debug("closing the output log consumer: {}", e.toString());
-            }
-            stopped.countDown();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the output at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
     }
 
@@ -193,17 +137,9 @@ final class OutputLog implements AutoCloseable {
         return n == null || n.isNull() ? "-" : n.asText();
     }
 
-    /** Stops reading; waits briefly for the thread, which closes the consumer. */
+    /** Stops reading; waits briefly for the follower's thread, which closes the consumer. */
     @Override
     public void close() {
-        closing = true;
-        consumer.wakeup();
-        try {
-            if (!stopped.await(10, TimeUnit.SECONDS)) {
-                LOG.warn("the output log did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -2,26 +2,15 @@ package dev.anneal.watcher.core.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.core.kafka.TopicFollower;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +30,9 @@ public final class RecommendationBook implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    /** The end offsets when reading started; read in the reading thread only. */
-    private final Map<TopicPartition, Long> startEnds;
-    private volatile boolean closing;
+    private TopicFollower follower;
 
-    private RecommendationBook(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> startEnds) {
-        this.consumer = consumer;
-        this.startEnds = startEnds;
-        this.thread = new Thread(this::run, "watcher-notify-recommendations");
-        this.thread.setDaemon(true);
+    private RecommendationBook() {
     }
 
     /**
@@ -62,28 +41,9 @@ public final class RecommendationBook implements AutoCloseable {
      * @param clientConfig consumer configuration (bootstrap servers, security)
      */
     public static RecommendationBook start(Map<String, Object> clientConfig, String topic, Duration timeout) {
-        Map<String, Object> config = new LinkedHashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "watcher-notify-recommendations");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        Map<TopicPartition, Long> ends;
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            ends = new LinkedHashMap<>(consumer.endOffsets(partitions, timeout));
-        } catch (RuntimeException e) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
-            throw e;
-        }
-        RecommendationBook book = new RecommendationBook(consumer, ends);
-        book.thread.start();
+        RecommendationBook book = new RecommendationBook();
+        book.follower = TopicFollower.start("notify-recommendations", clientConfig, List.of(topic),
+                TopicFollower.Start.BEGINNING, timeout, book::apply);
         return book;
     }
 
@@ -94,39 +54,12 @@ public final class RecommendationBook implements AutoCloseable {
      * @return whether it caught up within {@code timeout}
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** The run's latest recommendation seen, as published. */
     public Optional<JsonNode> latest(String runId) {
         return Optional.ofNullable(latest.get(runId));
-    }
-
-    private void run() {
-        try {
-            while (!closing) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
-                }
-                if (caughtUp.getCount() > 0
-                        && startEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closing) {
-                LOG.error("the recommendations reader stopped unexpectedly", e);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("the recommendations reader stopped: notifications carry no recommendation updates", e);
-        } finally {
-            try {
-                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            } catch (RuntimeException e) {
-                LOG.debug("closing the recommendations reader: {}", e.toString());
-            }
-            stopped.countDown();
-        }
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -151,14 +84,6 @@ public final class RecommendationBook implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
-        consumer.wakeup();
-        try {
-            if (!stopped.await(10, TimeUnit.SECONDS)) {
-                LOG.warn("the recommendations reader did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }
