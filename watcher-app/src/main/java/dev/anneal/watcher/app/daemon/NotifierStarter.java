@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class NotifierStarter {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierStarter.class);
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private NotifierStarter() {
     }
@@ -54,6 +57,33 @@ final class NotifierStarter {
             throw new StartupException(StartupException.Kind.UNAVAILABLE, "cannot start the notifier: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Watches a notifier's {@code failure} ({@link Notifier#failure}) from a daemon thread and calls
+     * {@code onFailure} once, with why, when one of its receiver workers stops by itself: an app that runs a notifier stops then (exit 70,
+     * so a supervisor restarts it) rather than running on without delivering. Running the returned
+     * action stops watching.
+     */
+    static Runnable watchFailure(Supplier<Optional<String>> failure, String threadName,
+            Consumer<String> onFailure) {
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Optional<String> f = failure.get();
+                    if (f.isPresent()) {
+                        onFailure.accept("notifier stopped: " + f.get());
+                        return;
+                    }
+                    Thread.sleep(WATCH_INTERVAL.toMillis());
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        return t::interrupt;
     }
 
     private static void createUndeliverableTopic(WatcherConfig config, Admin admin, Duration timeout)

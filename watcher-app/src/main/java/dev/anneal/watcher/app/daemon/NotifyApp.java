@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class NotifyApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifyApp.class);
-    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final WatcherConfig config;
     private final Clock clock;
@@ -45,7 +44,8 @@ public final class NotifyApp {
     private Admin admin;
     private Notifier notifier;
     private com.sun.net.httpserver.HttpServer http;
-    private Thread watchdog;
+    /** Stops watching the notifier for failures. */
+    private Runnable stopWatchdog;
     private boolean stopped;
     private volatile String failure;
 
@@ -83,9 +83,10 @@ public final class NotifyApp {
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        watchdog = new Thread(this::watch, "watcher-notify-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        stopWatchdog = NotifierStarter.watchFailure(notifier::failure, "watcher-notify-watchdog", why -> {
+            failure = why;
+            new Thread(this::stop, "watcher-notify-stop-after-failure").start();
+        });
     }
 
     private void startHttp() throws StartupException {
@@ -134,23 +135,6 @@ public final class NotifyApp {
         }
     }
 
-    private void watch() {
-        try {
-            while (terminated.getCount() > 0) {
-                Optional<String> f = notifier.failure();
-                if (f.isPresent()) {
-                    failure = f.get();
-                    Thread t = new Thread(this::stop, "watcher-notify-stop-after-failure");
-                    t.start();
-                    return;
-                }
-                Thread.sleep(WATCH_INTERVAL.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops HTTP, the notifier (alerts in hand are delivered after a restart) and the admin client. Idempotent. */
     public void stop() {
         synchronized (lock) {
@@ -160,6 +144,9 @@ public final class NotifyApp {
             stopped = true;
         }
         LOG.info("stopping{}", failure == null ? "" : " after a failure: " + failure);
+        if (stopWatchdog != null) {
+            stopWatchdog.run();
+        }
         if (http != null) {
             http.stop(0);
         }

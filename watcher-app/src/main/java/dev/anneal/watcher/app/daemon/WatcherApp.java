@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>output log</b>: starts reading the alerts and recommendations topics at their end, so
  *       every output Streams publishes is logged once ({@link OutputLog});</li>
  *   <li><b>notifier</b> (when {@code notify.enabled}): delivers the alerts topic to the receivers
- *       ({@link Notifier}, its own consumer group per receiver);</li>
+ *       ({@link Notifier}, its own consumer group per receiver); a receiver worker that stops by
+ *       itself stops the daemon with that failure (exit 70) rather than leave alerts undelivered;</li>
  *   <li><b>Kafka Streams</b>: the {@link WatcherTopology}, which consumes and publishes;</li>
  *   <li><b>rules reloader</b>: from now on a rule file change or SIGHUP swaps the rule set.</li>
  * </ol>
@@ -218,6 +219,8 @@ public final class WatcherApp {
             Notifier n = NotifierStarter.start(config, bootstrapServers, admin, clock, registry, env);
             notifier = n;
             started.push(n::close);
+            // A receiver worker that dies stops the daemon (exit 70) rather than leave alerts undelivered.
+            started.push(NotifierStarter.watchFailure(n::failure, "watcher-notify-watchdog", this::stopAfterFailure)::run);
         }
 
         // 6. Kafka Streams
