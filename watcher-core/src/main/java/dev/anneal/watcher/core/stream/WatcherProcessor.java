@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * each transaction always holds the states that the transaction's outputs came from. The cache is
  * emptied in {@link #init} and {@link #close} (Streams re-initialises a task after an aborted
  * transaction, with its store restored from the changelog) and when the rule set changes.
+ *
+ * <p>When the task switches rule sets (and when it takes up the current one after {@link #init}),
+ * it settles every stored run under the new rules before anything else ({@link #settleRuns}): the
+ * alerts of rules that a reload removed or changed are resolved rather than dropped.
  */
 final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
