@@ -188,6 +188,10 @@ public final class Engine {
      * retired alert caused clears, a FREEZE/ROLLBACK latch stays; it is returned only if it
      * changed. Idempotent: afterwards the run has no retired alerts.
      *
+     * <p>Whether a firing alert was synthetic is not stored; its RESOLVED takes the mark of the
+     * run's last recommendation (an absence rule's, that of the last record it saw), which is
+     * exact for QA drills, whose runs are synthetic throughout.
+     *
      * @param retiredRules the retired rule for a stored rule fingerprint, or null when unknown
      * @param now          the clock's time (event time of the transitions)
      */

@@ -191,4 +191,23 @@ class ResolveRetiredTest {
         assertThat(step.recommendation().orElseThrow().action()).isEqualTo(Action.PASS);
         assertThat(run.hasRetiredAlerts()).isFalse();
     }
+
+    @Test
+    void aStateStoredAsJsonByAnEarlierVersionSetsItsRetiredAlertsAsideToo() throws Exception {
+        RuleSet before = EngineHarness.compile(PACK);
+        RuleSet after = EngineHarness.compile(PACK, Map.of("kl_max", "none"));
+        String fp = before.rules().get(0).fingerprint();
+        String json = "{\"version\":1,\"runId\":\"run-1\",\"rules\":{\"kl_high\":{\"fp\":\"" + fp + "\","
+                + "\"state\":\"FIRING\",\"alertId\":\"0123456789abcdef\","
+                + "\"startedAt\":{\"source\":\"t.jsonl\",\"line\":1,\"index\":-1},"
+                + "\"lastSource\":{\"source\":\"t.jsonl\",\"line\":1,\"index\":-1},"
+                + "\"matchCount\":1,\"lastValue\":0.9,\"lastThreshold\":0.5,\"reasons\":[],\"windows\":[]}}}";
+        RunState run = new RunStateCodec(after).decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(run.hasRetiredAlerts()).isTrue();
+
+        Step step = new Engine(after).resolveRetired(run, retired(before, after)::get, NOW);
+
+        assertThat(step.alerts()).extracting(AlertEvent::id, AlertEvent::state, AlertEvent::value)
+                .containsExactly(tuple("0123456789abcdef", AlertState.RESOLVED, 0.9));
+    }
 }
