@@ -178,8 +178,9 @@ public final class Engine {
      * staying firing downstream forever.
      *
      * <p>A firing alert gets a RESOLVED event with the same alert id, the retired rule's severity,
-     * action, labels and annotations (rendered with its own rule set's parameters, plus a
-     * {@value #RESOLVED_BY} annotation saying why), the last known value and threshold, and event
+     * action, labels and annotations (rendered with its own rule set's parameters; one that reads
+     * the record, which a reload does not have, is left out; plus a {@value #RESOLVED_BY}
+     * annotation saying why), the last known value and threshold, and event
      * time {@code now}. A pending alert was never published as firing; it gets an INACTIVE event,
      * as a pending alert whose condition stops holding does. A firing alert whose rule
      * {@code retiredRules} does not know (the process that ran the old rules is gone) cannot be
@@ -235,7 +236,9 @@ public final class Engine {
         old.alert.put("value", st.lastValue == null ? FieldValues.NULL : st.lastValue);
         old.alert.put("threshold", st.lastThreshold == null ? FieldValues.NULL : st.lastThreshold);
         Map<String, String> annotations = new LinkedHashMap<>();
-        rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(old)));
+        // No record is bound: an annotation that reads the record is left out rather than published
+        // as "<error: ...>" (the firing transition carried it).
+        rule.annotations().forEach((k, tpl) -> tpl.renderComplete(old).ifPresent(text -> annotations.put(k, text)));
         annotations.put(RESOLVED_BY, "rules reload: rule " + rule.id() + " of rule set "
                 + retired.ruleSet().digest() + " is not in rule set " + ruleSet.digest());
         return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
