@@ -173,7 +173,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                 KeyValue<String, byte[]> entry = it.next();
                 RunState run = decode(entry.key, entry.value);
                 if (run == null) {
-                    continue; // counted; replaced by a fresh state at its next record or punctuation
+                    // Counted once: replaced below by a fresh state, as checkAbsence does.
+                    settled.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
+                    continue;
                 }
                 boolean retired = run.hasRetiredAlerts();
                 Step step = engine.resolveRetired(run, current.retired()::get, now);
