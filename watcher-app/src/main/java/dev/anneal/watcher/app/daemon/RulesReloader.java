@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * files' directories) and on SIGHUP. A reload compiles the packs with the same loader as start-up
  * and {@code watcher rules check}; a rule set that compiles replaces the running one through
  * {@link RuleSetHolder#swap} (the stream tasks keep the state of every rule whose definition and
- * parameters are unchanged), one that does not is refused with every problem logged, and the
- * running rules stay.
+ * parameters are unchanged, and resolve the alerts of removed or changed rules), one that does not
+ * is refused with every problem logged, and the running rules stay.
  *
  * <p>Directories are watched rather than files, because editors and Kubernetes ConfigMap updates
  * replace a file by renaming another over it. Any event in a watched directory starts a short
@@ -155,7 +155,7 @@ public final class RulesReloader implements AutoCloseable {
                 return Outcome.UNCHANGED;
             }
             LOG.atInfo().setMessage("rules reloaded ({}): rule set {} (was {}), {} rules in {}; unchanged rules keep "
-                            + "their state")
+                            + "their state, alerts of removed or changed rules resolve")
                     .addArgument(trigger).addArgument(next.digest()).addArgument(previous.digest())
                     .addArgument(next.rules().size()).addArgument(String.join(", ", packs))
                     .addKeyValue("event", "rules_reload").addKeyValue("result", "applied")

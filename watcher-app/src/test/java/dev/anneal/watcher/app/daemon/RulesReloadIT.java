@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Rules reload without a restart: a good new rule file changes behaviour at the next record while
  * unchanged rules keep their state; a broken file is refused with every problem logged, and the
- * rules that were running keep running; SIGHUP reloads too.
+ * rules that were running keep running; SIGHUP reloads too; removing a rule resolves its firing alert.
  */
 class RulesReloadIT {
 
@@ -137,6 +137,18 @@ class RulesReloadIT {
             // Fixing the file applies it.
             Files.writeString(rules, PACK.formatted("0.01", "0.01"));
             ItSupport.await("the fixed file is running", () -> app.rules().version() == 3);
+
+            // kl_high fires under v3; removing it from the file resolves that alert, with no record
+            // needed: the task settles its runs at its next punctuation.
+            ItSupport.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
+            String firing = value(alerts.await(5).get(4));
+            assertThat(field(firing, "rule") + " " + field(firing, "state")).isEqualTo("kl_high firing");
+            Files.writeString(rules, PACK.substring(0, PACK.indexOf("  - id: kl_high")));
+            ItSupport.await("the rules without kl_high are running", () -> app.rules().version() == 4);
+            String resolved = value(alerts.await(6).get(5));
+            assertThat(field(resolved, "rule") + " " + field(resolved, "state")).isEqualTo("kl_high resolved");
+            assertThat(field(resolved, "id")).isEqualTo(field(firing, "id"));
+            assertThat(field(resolved, "rule_set")).isEqualTo(app.rules().ruleSet().digest());
         } finally {
             app.stop();
         }

@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * each transaction always holds the states that the transaction's outputs came from. The cache is
  * emptied in {@link #init} and {@link #close} (Streams re-initialises a task after an aborted
  * transaction, with its store restored from the changelog) and when the rule set changes.
+ *
+ * <p>When the task switches rule sets (and when it takes up the current one after {@link #init}),
+ * it settles every stored run under the new rules before anything else ({@link #settleRuns}): the
+ * alerts of rules that a reload removed or changed are resolved rather than dropped.
  */
 final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -110,11 +114,18 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         // A re-initialised task (after an aborted transaction, or moved back here) has a store
         // restored from the changelog: nothing cached before may be trusted.
         cache.clear();
-        refreshRules();
+        // The rule set is taken up (and stored states settled under it) at the first record or
+        // punctuation, where outputs can be forwarded; see refreshRules.
+        version = 0;
         context.schedule(absenceInterval, PunctuationType.WALL_CLOCK_TIME, this::checkAbsence);
     }
 
-    /** Switches to a newly published rule set; stored states are decoded with its codec from now on. */
+    /**
+     * Switches to a newly published rule set (or takes up the current one after {@link #init}),
+     * then settles every stored run under it ({@link #settleRuns}); stored states are decoded with
+     * its codec from now on. Called first by {@link #process} and the punctuation, so the settling
+     * commits in the same transaction as the outputs that follow it.
+     */
     private void refreshRules() {
         RuleSetHolder.Current current = rules.current();
         if (current.version() == version) {
@@ -137,6 +148,49 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                     current.version());
         }
         version = current.version();
+        settleRuns(current);
+    }
+
+    /**
+     * Brings every run of the task's store under the current rule set: closes the alerts of rules
+     * it no longer has (a firing one gets its RESOLVED transition; see
+     * {@link Engine#resolveRetired}), recomputes the recommendation under the new rules (published
+     * only if it changed) and stores those runs re-encoded without the retired rules. Runs with
+     * nothing to settle are not rewritten.
+     *
+     * <p>It runs at every switch, the first one after {@link #init} included: a task re-initialised
+     * after an aborted transaction has its store restored from the changelog, states still laid out
+     * for the old rules, and settles them again here from the holder's record of retired rules.
+     * Once a transaction with the rewritten states commits, settling again finds nothing, so no
+     * alert is resolved twice. Walks the store as {@link #checkAbsence} does (collect, then write
+     * after the iterator is closed).
+     */
+    private void settleRuns(RuleSetHolder.Current current) {
+        long now = clock.millis();
+        List<KeyValue<RunState, Step>> settled = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                RunState run = decode(entry.key, entry.value);
+                if (run == null) {
+                    // Counted once: replaced below by a fresh state, as checkAbsence does.
+                    settled.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
+                    continue;
+                }
+                boolean retired = run.hasRetiredAlerts();
+                Step step = engine.resolveRetired(run, current.retired()::get, now);
+                if (retired || !step.isEmpty()) {
+                    settled.add(KeyValue.pair(run, step));
+                } else {
+                    cache.putIfRoom(run);
+                }
+            }
+        }
+        for (KeyValue<RunState, Step> s : settled) {
+            store.put(s.key.runId(), codec.encode(s.key));
+            cache.putIfRoom(s.key);
+            publish(s.key.runId(), s.value, now, false);
+        }
     }
 
     // ---------------------------------------------------------------- consume

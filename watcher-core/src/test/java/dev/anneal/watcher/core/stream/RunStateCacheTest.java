@@ -52,10 +52,12 @@ class RunStateCacheTest {
             assertThat(holder.swap(after)).isTrue();
             h.send("run-a", healthy());
 
-            // A stale cached state would also resolve kl_gate, whose old state the reload dropped.
+            // The reload resolves kl_gate's old alert when the task switches (before the record);
+            // a stale cached state would resolve it a second time, from the record.
             List<String> resolved = h.alerts.readValuesToList();
             assertThat(resolved).extracting(v -> field(v, "rule") + " " + field(v, "state"))
-                    .containsExactlyInAnyOrder("kl_grad_rollback resolved", "grad_gate resolved");
+                    .containsExactly("kl_gate resolved", "kl_grad_rollback resolved", "grad_gate resolved");
+            assertThat(resolved.get(0)).contains(Engine.RESOLVED_BY);
             assertThat(resolved).allSatisfy(v -> assertThat(field(v, "rule_set")).isEqualTo(after.digest()));
             RunState stored = new RunStateCodec(after).decode(h.store().get("run-a"));
             assertThat(stored.latched()).as("the latch survives the reload").hasToString("ROLLBACK");
@@ -95,6 +97,35 @@ class RunStateCacheTest {
         // state would count it twice: loss_drift_rollback would fire and the run roll back.
         processor.process(record("run-a", stage));
         assertThat(forwardedValues(context)).isEqualTo(first);
+        processor.close();
+    }
+
+    @Test
+    void aFullCacheServesNoStateOfTheOldRulesAfterAReload() {
+        // The settling at a reload re-caches the runs it decodes only where there is room, so a
+        // full cache (one run here) would keep run-a's old state if the switch did not clear it.
+        RuleSetHolder holder = new RuleSetHolder(RULES);
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
+                StreamsConfigs.defaults("mock:9092", stateDir));
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        WatcherProcessor processor = new WatcherProcessor(holder, new StreamHarness.MutableClock(StreamHarness.START),
+                new WatcherMetrics(), WatcherTopology.DEFAULT_ABSENCE_INTERVAL, 1);
+        processor.init(context);
+        context.setRecordMetadata(WatcherTopics.DEFAULT_INPUT, 0, 0);
+        processor.process(record("run-a", spike().getBytes(StandardCharsets.UTF_8)));
+        context.resetForwards();
+
+        holder.swap(StreamHarness.annealGates(Map.of("kl_gate", "0.02")));
+        context.setRecordMetadata(WatcherTopics.DEFAULT_INPUT, 0, 1);
+        processor.process(record("run-a", healthy().getBytes(StandardCharsets.UTF_8)));
+
+        // kl_gate's old alert is resolved once, by the reload; a stale cached state would resolve it again.
+        assertThat(forwardedValues(context)).filteredOn(v -> v.contains("\"rule\":\"kl_gate\"")).hasSize(1)
+                .allSatisfy(v -> assertThat(v).contains(Engine.RESOLVED_BY));
         processor.close();
     }
 

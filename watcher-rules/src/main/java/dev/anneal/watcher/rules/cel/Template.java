@@ -77,6 +77,27 @@ public final class Template {
         return parts.stream().allMatch(p -> !(p instanceof CompiledExpr e) || e.isFastPath());
     }
 
+    /**
+     * Renders to one string, or empty when a placeholder fails: for a caller that has no record to
+     * bind (a rules reload closing an alert) and would rather leave a text out than publish
+     * {@code <error: ...>} in it.
+     */
+    public java.util.Optional<String> renderComplete(CelVariableResolver vars) {
+        StringBuilder sb = new StringBuilder();
+        for (Object part : parts) {
+            if (part instanceof CompiledExpr e) {
+                try {
+                    sb.append(format(e.eval(vars)));
+                } catch (ExprEvaluationException ex) {
+                    return java.util.Optional.empty();
+                }
+            } else {
+                sb.append((String) part);
+            }
+        }
+        return java.util.Optional.of(sb.toString());
+    }
+
     /** Renders to one string; a failing placeholder renders as {@code <error: ...>}. */
     public String render(CelVariableResolver vars) {
         StringBuilder sb = new StringBuilder();

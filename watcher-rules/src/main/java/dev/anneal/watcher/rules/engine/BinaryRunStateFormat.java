@@ -231,10 +231,17 @@ final class BinaryRunStateFormat {
             String id = r.readPlainString();
             String fingerprint = r.readPlainString();
             CompiledRule rule = rulesById.get(id);
-            // A changed or removed rule's state is read past and dropped: it starts fresh.
-            RuleState target = rule != null && rule.fingerprint().equals(fingerprint) ? run.rules[rule.index()]
-                    : new RuleState(fingerprint);
-            readRule(r, target);
+            if (rule != null && rule.fingerprint().equals(fingerprint)) {
+                readRule(r, run.rules[rule.index()]);
+                continue;
+            }
+            // A changed or removed rule's state is read past and dropped: the rule starts fresh. A
+            // pending or firing alert of it is kept aside for Engine.resolveRetired to close.
+            RuleState retired = new RuleState(fingerprint);
+            readRule(r, retired);
+            if (retired.state == AlertState.PENDING || retired.state == AlertState.FIRING) {
+                run.retired.add(new RunState.Retired(id, retired));
+            }
         }
         int promotions = r.readCount();
         for (int i = 0; i < promotions; i++) {

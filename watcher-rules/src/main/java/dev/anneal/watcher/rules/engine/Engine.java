@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The rule engine: feed it records (and, for absence rules, clock advances) and it returns alert
@@ -36,6 +37,9 @@ import java.util.TreeMap;
  * recommendation is recomputed and returned if it changed.
  */
 public final class Engine {
+
+    /** Annotation of a transition that a rules reload caused, naming the rule set that retired the rule. */
+    public static final String RESOLVED_BY = "resolved_by";
 
     private final RuleSet ruleSet;
     private final EvalContext ctx;
@@ -164,6 +168,82 @@ public final class Engine {
             }
         }
         return out.build();
+    }
+
+    /**
+     * Closes the alerts that rules no longer in this rule set left in a run's stored state (see
+     * {@link RunState#hasRetiredAlerts}), then recomputes the run's recommendation under this
+     * rule set. The daemon calls it for every stored run when it switches to a reloaded rule set,
+     * so that an alert of a removed or changed rule ends with a RESOLVED transition instead of
+     * staying firing downstream forever.
+     *
+     * <p>A firing alert gets a RESOLVED event with the same alert id, the retired rule's severity,
+     * action, labels and annotations (rendered with its own rule set's parameters; one that reads
+     * the record, which a reload does not have, is left out; plus a {@value #RESOLVED_BY}
+     * annotation saying why), the last known value and threshold, and event
+     * time {@code now}. A pending alert was never published as firing; it gets an INACTIVE event,
+     * as a pending alert whose condition stops holding does. A firing alert whose rule
+     * {@code retiredRules} does not know (the process that ran the old rules is gone) cannot be
+     * described, so it is returned as a {@link RuleError} to count and report rather than dropped
+     * silently. The recommendation is recomputed as after any alert change: a HOLD that only the
+     * retired alert caused clears, a FREEZE/ROLLBACK latch stays; it is returned only if it
+     * changed. Idempotent: afterwards the run has no retired alerts.
+     *
+     * <p>Whether a firing alert was synthetic is not stored; its RESOLVED takes the mark of the
+     * run's last recommendation (an absence rule's, that of the last record it saw), which is
+     * exact for QA drills, whose runs are synthetic throughout.
+     *
+     * @param retiredRules the retired rule for a stored rule fingerprint, or null when unknown
+     * @param now          the clock's time (event time of the transitions)
+     */
+    public Step resolveRetired(RunState run, Function<String, RetiredRule> retiredRules, long now) {
+        StepBuilder out = new StepBuilder();
+        boolean synthetic = run.last != null && run.last.synthetic();
+        for (RunState.Retired r : run.retired) {
+            RuleState st = r.state();
+            RetiredRule retired = retiredRules.apply(st.fingerprint);
+            if (st.alertId == null || st.startedAt == null) {
+                continue; // never the case for a pending or firing state the engine wrote
+            }
+            SourcePosition source = st.lastSource == null ? st.startedAt : st.lastSource;
+            if (retired == null) {
+                if (st.state == AlertState.FIRING) {
+                    out.errors.add(new RuleError(r.ruleId(), source, "firing alert " + st.alertId
+                            + " of a rule no longer in rule set " + ruleSet.digest() + " cannot be resolved: this"
+                            + " process never ran the rule set that had it (restarted after a rules change), so"
+                            + " its labels are unknown; resolve it by hand downstream"));
+                }
+                continue;
+            }
+            AlertState to = st.state == AlertState.FIRING ? AlertState.RESOLVED : AlertState.INACTIVE;
+            out.alerts.add(retiredEvent(retired, run, st, to, source, now,
+                    retired.rule().isAbsence() ? st.seenSynthetic : synthetic));
+        }
+        run.retired.clear();
+        if (run.last != null) {
+            run.lastPromotionHolds = promotionHolds(run);
+            recommend(run, run.last.source(), now, synthetic, out);
+        }
+        return out.build();
+    }
+
+    private AlertEvent retiredEvent(RetiredRule retired, RunState run, RuleState st, AlertState state,
+                                    SourcePosition source, long t, boolean synthetic) {
+        CompiledRule rule = retired.rule();
+        // The rule's templates are rendered with the parameters of the rule set they were compiled in.
+        EvalContext old = new EvalContext(retired.ruleSet().params());
+        old.bindNone(run.runId);
+        old.alert.put("value", st.lastValue == null ? FieldValues.NULL : st.lastValue);
+        old.alert.put("threshold", st.lastThreshold == null ? FieldValues.NULL : st.lastThreshold);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        // No record is bound: an annotation that reads the record is left out rather than published
+        // as "<error: ...>" (the firing transition carried it).
+        rule.annotations().forEach((k, tpl) -> tpl.renderComplete(old).ifPresent(text -> annotations.put(k, text)));
+        annotations.put(RESOLVED_BY, "rules reload: rule " + rule.id() + " of rule set "
+                + retired.ruleSet().digest() + " is not in rule set " + ruleSet.digest());
+        return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
+                st.lastThreshold, st.startedAt, source, t, labels(rule, run), annotations, synthetic,
+                ruleSet.digest());
     }
 
     /** True when the rule set has absence rules (so clock advances can change anything). */
@@ -500,16 +580,22 @@ public final class Engine {
     private AlertEvent event(CompiledRule rule, RunState run, RuleState st, AlertState state, SourcePosition source,
                              long t, boolean synthetic) {
         alertVars(st);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(ctx)));
+        return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
+                st.lastThreshold, st.startedAt, source, t, labels(rule, run), annotations, synthetic,
+                ruleSet.digest());
+    }
+
+    /** An alert's labels: the rule's own plus those identifying it (Alertmanager matches alerts by these). */
+    private static Map<String, String> labels(CompiledRule rule, RunState run) {
         Map<String, String> labels = new TreeMap<>(rule.labels());
         labels.put("alertname", rule.id());
         labels.put("run_id", run.runId);
         labels.put("severity", rule.severity().id());
         labels.put("action", rule.action().name());
         labels.put("pack", rule.pack());
-        Map<String, String> annotations = new LinkedHashMap<>();
-        rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(ctx)));
-        return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
-                st.lastThreshold, st.startedAt, source, t, labels, annotations, synthetic, ruleSet.digest());
+        return labels;
     }
 
     /** The deterministic alert id: a digest of rule id, run id and the start position. */

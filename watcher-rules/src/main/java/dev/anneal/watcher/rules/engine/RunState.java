@@ -3,6 +3,7 @@ package dev.anneal.watcher.rules.engine;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +23,16 @@ public final class RunState {
     String lastKey;
     /** Whether the promotion condition held at the last recommendation (not persisted: derived). */
     boolean lastPromotionHolds;
+    /**
+     * Pending or firing states, found in the stored bytes, of rules this rule set no longer has
+     * (removed, or changed: another fingerprint). Filled by {@link RunStateCodec#decode}, emptied
+     * by {@link Engine#resolveRetired}; never encoded, so a state written back has none.
+     */
+    final List<Retired> retired = new ArrayList<>();
+
+    /** A retired rule's stored state, under the rule id it was stored with. */
+    record Retired(String ruleId, RuleState state) {
+    }
 
     @SuppressWarnings("unchecked")
     RunState(String runId, RuleSet ruleSet) {
@@ -54,5 +65,13 @@ public final class RunState {
 
     public RuleState rule(int index) {
         return rules[index];
+    }
+
+    /**
+     * True when the stored state this was decoded from has pending or firing alerts of rules that
+     * this rule set no longer has; {@link Engine#resolveRetired} closes them.
+     */
+    public boolean hasRetiredAlerts() {
+        return !retired.isEmpty();
     }
 }

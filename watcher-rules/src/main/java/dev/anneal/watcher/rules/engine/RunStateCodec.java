@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>Rule state is keyed by rule id and the rule's fingerprint: after a rules reload, a rule whose
  * definition and parameters are unchanged gets its state back; a changed, new or removed rule
- * starts fresh (its old state is dropped). Promotion streaks are keyed by pack name. The latch
+ * starts fresh (its old state is dropped; a pending or firing alert of it is kept aside, unencoded,
+ * for {@link Engine#resolveRetired} to close). Promotion streaks are keyed by pack name. The latch
  * and the last recommendation always survive, because a FREEZE or ROLLBACK must hold until an
  * operator clears it, whatever the rules do.
  */
@@ -119,6 +120,9 @@ public final class RunStateCodec {
                 }
             }
         }
+        if (dto.rules() != null) {
+            dto.rules().forEach((id, r) -> retireIfOpen(run, id, r));
+        }
         for (CompiledPack pack : ruleSet.packs()) {
             CompiledPromotion p = pack.promotion();
             PromotionDto pd = dto.promotion() == null ? null : dto.promotion().get(pack.name());
@@ -132,5 +136,24 @@ public final class RunStateCodec {
         run.last = dto.last();
         run.lastKey = dto.lastKey();
         return run;
+    }
+
+    /** Keeps aside a pending or firing alert of a stored rule this rule set no longer has (as the binary form does). */
+    private void retireIfOpen(RunState run, String id, RuleDto r) {
+        boolean current = ruleSet.rules().stream().anyMatch(rule -> rule.id().equals(id)
+                && rule.fingerprint().equals(r.fp()));
+        if (current || r.fp() == null || (r.state() != AlertState.PENDING && r.state() != AlertState.FIRING)) {
+            return;
+        }
+        RuleState st = new RuleState(r.fp());
+        st.state = r.state();
+        st.alertId = r.alertId();
+        st.startedAt = r.startedAt();
+        st.lastSource = r.lastSource();
+        st.lastValue = r.lastValue();
+        st.lastThreshold = r.lastThreshold();
+        st.reasons = r.reasons() == null ? List.of() : List.copyOf(r.reasons());
+        st.seenSynthetic = r.seenSynthetic();
+        run.retired.add(new RunState.Retired(id, st));
     }
 }
