@@ -97,28 +97,7 @@ public final class RunStateCodec {
             if (r == null || !rule.fingerprint().equals(r.fp())) {
                 continue; // new or changed rule: fresh state
             }
-            st.state = r.state();
-            st.alertId = r.alertId();
-            st.startedAt = r.startedAt();
-            st.lastSource = r.lastSource();
-            st.matchCount = r.matchCount();
-            st.pendingSince = r.pendingSince();
-            st.lastTrueTime = r.lastTrueTime();
-            st.falseCount = r.falseCount();
-            st.lastValue = r.lastValue();
-            st.lastThreshold = r.lastThreshold();
-            st.reasons = r.reasons() == null ? List.of() : List.copyOf(r.reasons());
-            st.seen = r.seen();
-            st.lastSeen = r.lastSeen();
-            st.seenSynthetic = r.seenSynthetic();
-            if (r.windows() != null && r.windows().size() == st.windows.length) {
-                for (int i = 0; i < st.windows.length; i++) {
-                    WindowDto w = r.windows().get(i);
-                    for (int j = 0; j < w.v().length; j++) {
-                        st.windows[i].add(w.t()[j], w.v()[j]);
-                    }
-                }
-            }
+            restore(st, r);
         }
         if (dto.rules() != null) {
             dto.rules().forEach((id, r) -> retireIfOpen(run, id, r));
@@ -146,14 +125,33 @@ public final class RunStateCodec {
             return;
         }
         RuleState st = new RuleState(r.fp());
+        restore(st, r);
+        run.retired.add(new RunState.Retired(id, st));
+    }
+
+    /** Copies a stored rule's state into {@code st}; windows only when {@code st} has as many. */
+    private static void restore(RuleState st, RuleDto r) {
         st.state = r.state();
         st.alertId = r.alertId();
         st.startedAt = r.startedAt();
         st.lastSource = r.lastSource();
+        st.matchCount = r.matchCount();
+        st.pendingSince = r.pendingSince();
+        st.lastTrueTime = r.lastTrueTime();
+        st.falseCount = r.falseCount();
         st.lastValue = r.lastValue();
         st.lastThreshold = r.lastThreshold();
         st.reasons = r.reasons() == null ? List.of() : List.copyOf(r.reasons());
+        st.seen = r.seen();
+        st.lastSeen = r.lastSeen();
         st.seenSynthetic = r.seenSynthetic();
-        run.retired.add(new RunState.Retired(id, st));
+        if (r.windows() != null && r.windows().size() == st.windows.length) {
+            for (int i = 0; i < st.windows.length; i++) {
+                WindowDto w = r.windows().get(i);
+                for (int j = 0; j < w.v().length; j++) {
+                    st.windows[i].add(w.t()[j], w.v()[j]);
+                }
+            }
+        }
     }
 }
