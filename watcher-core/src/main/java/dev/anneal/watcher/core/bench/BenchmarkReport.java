@@ -1,5 +1,12 @@
 package dev.anneal.watcher.core.bench;
 
+import static dev.anneal.watcher.core.bench.ReportFormat.f1;
+import static dev.anneal.watcher.core.bench.ReportFormat.f2;
+import static dev.anneal.watcher.core.bench.ReportFormat.gib;
+import static dev.anneal.watcher.core.bench.ReportFormat.mb;
+import static dev.anneal.watcher.core.bench.ReportFormat.n;
+import static dev.anneal.watcher.core.bench.ReportFormat.pct;
+
 import dev.anneal.watcher.rules.model.Action;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -270,29 +277,5 @@ public record BenchmarkReport(Path file, long records, long bytes, String rules,
             }
         }
         return parts.isEmpty() ? "(none)" : String.join(", ", parts);
-    }
-
-    private static String n(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
-    }
-
-    private static String f1(double v) {
-        return String.format(Locale.ROOT, "%,.1f", v);
-    }
-
-    private static String f2(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String pct(double share) {
-        return String.format(Locale.ROOT, "%.0f %%", share * 100);
-    }
-
-    private static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%,.1f MB", bytes / 1e6);
-    }
-
-    private static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }

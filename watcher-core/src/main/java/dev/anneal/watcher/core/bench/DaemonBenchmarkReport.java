@@ -1,10 +1,15 @@
 package dev.anneal.watcher.core.bench;
 
+import static dev.anneal.watcher.core.bench.ReportFormat.f1;
+import static dev.anneal.watcher.core.bench.ReportFormat.f2;
+import static dev.anneal.watcher.core.bench.ReportFormat.gib;
+import static dev.anneal.watcher.core.bench.ReportFormat.n;
+import static dev.anneal.watcher.core.bench.ReportFormat.pct;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -433,25 +438,5 @@ public record DaemonBenchmarkReport(Setup setup, List<ThroughputRun> ceiling, Li
     private static String byRule(Map<String, Long> byRule) {
         return byRule.isEmpty() ? "none" : byRule.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + " " + n(e.getValue())).collect(Collectors.joining(", "));
-    }
-
-    private static String n(long v) {
-        return String.format(Locale.ROOT, "%,d", v);
-    }
-
-    private static String f1(double v) {
-        return String.format(Locale.ROOT, "%,.1f", v);
-    }
-
-    private static String f2(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String pct(double share) {
-        return String.format(Locale.ROOT, "%.0f %%", share * 100);
-    }
-
-    private static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }
