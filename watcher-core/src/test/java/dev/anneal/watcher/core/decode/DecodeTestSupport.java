@@ -105,18 +105,17 @@ final class DecodeTestSupport {
     }
 
     /**
-     * townlet's recorded data, at {@code <projectRoot>/../shared/townlet/data}: found by walking up
-     * from the working directory (the module directory under Maven) so the tests also run from the
-     * project root or an IDE.
+     * townlet's recorded data, copied into the repository at {@code <projectRoot>/testdata/townlet}
+     * (see testdata/README.md): found by walking up from the working directory (the module
+     * directory under Maven) so the tests also run from the project root or an IDE.
      */
     static Path sharedData() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("townlet").resolve("data");
-            if (Files.isDirectory(candidate)) {
+            Path candidate = dir.resolve("testdata").resolve("townlet");
+            if (Files.isDirectory(candidate) && Files.isDirectory(dir.resolve(".mvn"))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/townlet/data not found above " + Path.of("").toAbsolutePath()
-                + "; the tests expect it at <projectRoot>/../shared/townlet/data");
+        throw new IllegalStateException("testdata/townlet not found above " + Path.of("").toAbsolutePath());
     }
 }

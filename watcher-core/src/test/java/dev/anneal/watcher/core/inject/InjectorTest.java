@@ -120,11 +120,11 @@ class InjectorTest {
 
     @Test
     void recordedTownletFilesReadAsPayloads() throws Exception {
-        Path summary = Path.of("../../shared/townlet/data/artifacts/m5/acceptance/summary_idle_v1_rehearsal.json");
+        Path summary = Path.of("../testdata/townlet/artifacts/m5/acceptance/summary_idle_v1_rehearsal.json");
         List<SyntheticMessage> one = Recording.read(summary, "qa");
         assertThat(one).hasSize(1);
         assertThat(one.get(0).data().get("status").asText()).isEqualTo("PASS");
-        Path ppo = Path.of("../../shared/townlet/data/artifacts/phase4/queue_conflict/ppo_mixed.jsonl");
+        Path ppo = Path.of("../testdata/townlet/artifacts/phase4/queue_conflict/ppo_mixed.jsonl");
         assertThat(Recording.read(ppo, "qa")).hasSizeGreaterThan(1)
                 .allSatisfy(m -> assertThat(m.data().has("loss_total")).isTrue());
     }

@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The differential acceptance test: the same recorded stream through the daemon's topology and
  * through {@code Replay} gives the same alert transitions, recommendations and rejections.
  *
- * <p>Inputs: every NDJSON recording under {@code ../shared/townlet/data} (the PPO logs, and the
+ * <p>Inputs: every NDJSON recording under {@code testdata/townlet} (the PPO logs, and the
  * world-telemetry stream, which is all rejections), plus {@code stream/synthetic_runs.ndjson}:
  * eleven runs interleaved, with event times, breaching every kind of anneal-gates rule (KL+grad,
  * grad spike, entropy shift, loss drift, queue drift, trainer flags, BC dips, rehearsals up to
@@ -85,7 +85,7 @@ class DifferentialTest {
     Path stateDir;
 
     static Stream<Arguments> streams() throws IOException {
-        Path data = projectRoot().resolve("../shared/townlet/data").normalize();
+        Path data = projectRoot().resolve("testdata/townlet");
         List<Arguments> out = new ArrayList<>();
         for (String rules : List.of("anneal-gates", "all packs")) {
             out.add(Arguments.of(rules, "synthetic_runs.ndjson", resource("stream/synthetic_runs.ndjson")));
