@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>A deliberate output change regenerates the goldens: run this test with
  * {@code -Dgolden.update=true} and review the diff in {@code src/test/resources/golden/replay}.
- * Absolute paths in the outputs are written as {@code <data>}, so the goldens do not depend on
- * where the checkout lives.
+ * Inputs are named by paths relative to the working directory (the module directory under
+ * Maven), because a position's file name is part of each alert id: the goldens must not depend
+ * on where the checkout lives.
  */
 class ReplayGoldenTest {
 
@@ -70,7 +71,7 @@ class ReplayGoldenTest {
         Path alerts = tmp.resolve("alerts.jsonl");
         Path summary = tmp.resolve("summary.json");
         Result r = CliRunner.run("replay", "--rules", pack, "--alerts", alerts.toString(), "--summary",
-                summary.toString(), dataDir().resolve(file).toString());
+                summary.toString(), arg(dataDir().resolve(file)));
         String name = pack + "/" + file.replace('/', '_');
         check(name + ".alerts.jsonl", normalise(Files.readString(alerts)));
         check(name + ".summary.json", normalise(Files.readString(summary)));
@@ -99,7 +100,7 @@ class ReplayGoldenTest {
         Path summary = tmp.resolve("summary.json");
         Path file = goldenDir().resolve("inputs").resolve(input);
         Result r = CliRunner.run("replay", "--rules", pack, "--alerts", alerts.toString(), "--summary",
-                summary.toString(), file.toString());
+                summary.toString(), arg(file));
         String name = pack + "/inputs_" + input;
         check(name + ".alerts.jsonl", normalise(Files.readString(alerts)));
         check(name + ".summary.json", normalise(Files.readString(summary)));
@@ -117,10 +118,10 @@ class ReplayGoldenTest {
         for (String pack : PACKS) {
             args.addAll(List.of("--rules", pack));
         }
-        args.add(goldenDir().resolve("inputs/drills.ndjson").toString());
-        args.add(dataDir().resolve("artifacts/phase4/queue_conflict/ppo_mixed.jsonl").toString());
-        args.add(dataDir().resolve("artifacts/m5/acceptance/summary_idle_v1_rehearsal.json").toString());
-        args.add(dataDir().resolve("docs/samples/ppo_log.jsonl").toString());
+        args.add(arg(goldenDir().resolve("inputs/drills.ndjson")));
+        args.add(arg(dataDir().resolve("artifacts/phase4/queue_conflict/ppo_mixed.jsonl")));
+        args.add(arg(dataDir().resolve("artifacts/m5/acceptance/summary_idle_v1_rehearsal.json")));
+        args.add(arg(dataDir().resolve("docs/samples/ppo_log.jsonl")));
         Result r = CliRunner.run(args.toArray(String[]::new));
         check("all-packs/several-files.alerts.jsonl", normalise(Files.readString(alerts)));
         check("all-packs/several-files.summary.json", normalise(Files.readString(summary)));
@@ -169,9 +170,13 @@ class ReplayGoldenTest {
         return in;
     }
 
+    /** A file as a command-line argument: its path relative to the working directory. */
+    private static String arg(Path file) {
+        return Path.of("").toAbsolutePath().relativize(file.toAbsolutePath()).toString();
+    }
+
     private static String normalise(String text) {
-        return text.replace(dataDir().toString(), "<data>").replace(goldenDir().toString(), "<golden>")
-                .replace('\\', '/');
+        return text.replace('\\', '/');
     }
 
     private static String sha256(byte[] bytes) throws Exception {
