@@ -40,36 +40,37 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * The daemon benchmark of the issue, in one JVM on one embedded broker: the watcher topology's
  * throughput beside a trivial Kafka Streams application over the same records (the ceiling), and
- * its latency from a record produced to its recommendation readable.
+ * its latency from a record produced to its recommendation readable. This class runs the steps in
+ * order and assembles the {@link DaemonBenchmarkReport}:
  *
  * <ol>
- *   <li><b>Input</b> ({@link InputProducer}). {@link PpoStreamGenerator} envelopes (the replay benchmark's records: the full
- *       v1.2 key set, ~1.7 KB each, 3 % drifting runs), keyed by run id, produced once into a topic
- *       with a fixed partition count; {@code ts} is restamped to the produce time
- *       ({@link DaemonInput}).</li>
- *   <li><b>Throughput</b> ({@link ThroughputPasses}). Passes interleaved: the ceiling, {@code groupByKey().count()} into a
- *       persistent changelogged store with its counts sent to an output topic; a diagnostic, the
- *       ceiling plus a Jackson {@code readTree} of every value (what any consumer of the JSON
- *       pays, the replay benchmark's ceiling); and the watcher,
- *       {@link WatcherTopology} with the rule pack, both with {@link StreamsConfigs#defaults} (so
+ *   <li><b>Input</b> ({@link InputProducer}). {@link PpoStreamGenerator} envelopes (the replay
+ *       benchmark's records: the full v1.2 key set, ~1.7 KB each, 3 % drifting runs), keyed by run
+ *       id, produced once into a topic with a fixed partition count; {@code ts} is restamped to the
+ *       produce time ({@link DaemonInput}). The same records are replayed first, for the outputs
+ *       the daemon must publish.</li>
+ *   <li><b>Throughput</b> ({@link ThroughputPasses}). Passes interleaved: the ceiling,
+ *       {@code groupByKey().count()} into a persistent changelogged store with its counts sent to
+ *       an output topic; a diagnostic, the ceiling plus a Jackson {@code readTree} of every value
+ *       (what any consumer of the JSON pays, the replay benchmark's ceiling); and the watcher,
+ *       {@link WatcherTopology} with the rule pack, all with {@link StreamsConfigs#defaults} (so
  *       exactly_once_v2, byte[] serdes), the same commit interval and number of stream threads,
  *       each pass with a fresh {@code application.id} from the earliest offset. A pass is timed
  *       from the state RUNNING until the group's committed offsets (polled every
- *       {@value ThroughputPasses#POLL_MILLIS} ms through the admin client) reach the end of every input partition.
- *       The watcher's outputs are then read back and compared with a replay of the same records.
+ *       {@value ThroughputPasses#POLL_MILLIS} ms through the admin client) reach the end of every
+ *       input partition. The watcher's outputs are then read back and compared with the replay.
  *       The watcher gets a clock set back to when the records were produced, so its wall-clock
- *       absence check sees them as live (as if it had been running while they were produced)
- *       instead of firing {@code stale_telemetry} on every run when a pass starts minutes
- *       later; its punctuation still runs and costs what it costs.</li>
- *   <li><b>Latency</b> ({@link LatencyMeasurement}). The watcher alone, on its own topic, fed by a paced producer; every record
- *       changes its run's recommendation ({@link DaemonInput#flipping}), and a read_committed
- *       consumer ({@link LatencyReader}) measures send time -> recommendation (and alert) returned by {@code poll}. Then
- *       the ceiling gets the same paced records on a topic of its own: the latency of its count
+ *       absence check sees them as live.</li>
+ *   <li><b>Latency</b> ({@link LatencyMeasurement}). The watcher alone, on its own topic, fed by a
+ *       paced producer; every record changes its run's recommendation
+ *       ({@link DaemonInput#flipping}), and a read_committed consumer ({@link LatencyReader})
+ *       measures send time -> recommendation (and alert) returned by {@code poll}. Then the
+ *       ceiling gets the same paced records on a topic of its own: the latency of its count
  *       updates is the floor that Streams' exactly-once commit cycle sets on this machine.</li>
  * </ol>
- * This class runs those steps in that order and assembles the {@link DaemonBenchmarkReport}; the
- * broker-side helpers they share are in {@link BenchBroker}, {@link BenchApp} and
- * {@link BenchTopologies}. Speed is only ever reported, never asserted.
+ * The steps share the broker through {@link BenchBroker}, run each application as a
+ * {@link BenchApp} and take the ceiling from {@link BenchTopologies}. Speed is only ever reported,
+ * never asserted.
  */
 public final class DaemonBenchmark {
 
@@ -85,6 +86,7 @@ public final class DaemonBenchmark {
      * @param seed                 the generator's seed
      * @param commitIntervalMs     {@code commit.interval.ms} of every application
      * @param streamThreads        {@code num.stream.threads} of every application
+     * @param runStateCache        decoded run states the watcher keeps per task (0 for none)
      * @param throughput           whether to measure throughput
      * @param latencyRate          records per second of the paced producer
      * @param latencySeconds       seconds of the measured latency window
@@ -134,7 +136,8 @@ public final class DaemonBenchmark {
         /** The issue's benchmark: 200,000 records over 1,000 runs, 2,000 records/s for 60 s. */
         public static Options defaults() {
             return new Options(200_000, 1_000, 4, 3, 100_000, "anneal-gates", PpoStreamGenerator.DEFAULT_SEED,
-                    StreamsConfigs.DEFAULT_COMMIT_INTERVAL_MS, 1, WatcherTopology.DEFAULT_RUN_STATE_CACHE, true, 2_000, 60, 10, 1_000, true, true, null);
+                    StreamsConfigs.DEFAULT_COMMIT_INTERVAL_MS, 1, WatcherTopology.DEFAULT_RUN_STATE_CACHE, true, 2_000,
+                    60, 10, 1_000, true, true, null);
         }
     }
 
