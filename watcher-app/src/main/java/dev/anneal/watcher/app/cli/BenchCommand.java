@@ -1,13 +1,13 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.bench.BenchmarkReport;
-import dev.anneal.watcher.core.bench.DaemonBenchmark;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport;
+import dev.anneal.watcher.app.bench.BenchmarkReport;
+import dev.anneal.watcher.app.bench.DaemonBenchmark;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport;
+import dev.anneal.watcher.app.bench.ReplayBenchmark;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.stream.WatcherTopology;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
-import dev.anneal.watcher.core.bench.ReplayBenchmark;
 import dev.anneal.watcher.rules.load.RuleLoadException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.bench.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
 import dev.anneal.watcher.core.inject.FieldEdit;
 import dev.anneal.watcher.core.inject.Injector;
 import dev.anneal.watcher.core.inject.Pacing;

@@ -43,9 +43,10 @@ final class KafkaClients {
     }
 
     /**
-     * Kafka Streams: {@link StreamsConfigs} defaults, then the watcher's own keys, then every
-     * {@code kafka.properties} entry (prefixed ones as they are: Streams routes them itself). The
-     * loader refuses properties that would contradict the watcher's keys.
+     * Kafka Streams: the {@link StreamsConfigs} defaults (the only place a Streams default is
+     * written), then the configured values on top of them: the watcher's own {@code streams.*}
+     * keys, then every {@code kafka.properties} entry (prefixed ones as they are: Streams routes
+     * them itself). The loader refuses properties that would contradict the watcher's keys.
      */
     static Properties streams(WatcherConfig config, String bootstrap) {
         WatcherConfig.Streams s = config.streams();
@@ -53,9 +54,6 @@ final class KafkaClients {
                 config.topics().replicationFactor());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee().kafkaValue());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(s.commitIntervalMs()));
-        // The topology has no global stores, so this changes nothing but Kafka 4.4's start-up warning
-        // that the setting will default to true in 5.0.
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.putAll(config.kafka().properties());
         return p;
     }

@@ -41,7 +41,7 @@ class BenchCommandTest {
     @Test
     void reusesAnExistingFileAndCanSkipMemory() throws Exception {
         Path file = dir.resolve("existing.jsonl");
-        new dev.anneal.watcher.core.bench.PpoStreamGenerator(300, 3).writeTo(file);
+        new dev.anneal.watcher.core.generate.PpoStreamGenerator(300, 3).writeTo(file);
         long size = Files.size(file);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -3,7 +3,7 @@ package dev.anneal.watcher.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.app.cli.CliRunner.Result;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

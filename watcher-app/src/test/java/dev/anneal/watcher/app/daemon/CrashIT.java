@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       daemon; the daemon's topics are created with {@link TopicSetup} ({@value #PARTITIONS}
  *       partitions, the recommendations topic compacted, as the daemon creates them).</li>
  *   <li>{@link CrashStream} generates 100,000 PPO records ({@value #SEGMENTS} segments of
- *       {@link dev.anneal.watcher.core.bench.PpoStreamGenerator} output, {@value #RUNS} runs each,
+ *       {@link dev.anneal.watcher.core.generate.PpoStreamGenerator} output, {@value #RUNS} runs each,
  *       some drifting so that alerts fire and recommendations change all along the stream), writes
  *       them to a file and produces them, keyed by run id, before the first daemon starts.</li>
  *   <li>The daemon is the real executable, {@code watcher run} ({@code dev.anneal.watcher.app.Main}),

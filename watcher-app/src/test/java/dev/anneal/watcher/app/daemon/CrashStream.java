@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.daemon;
 
-import dev.anneal.watcher.core.bench.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;

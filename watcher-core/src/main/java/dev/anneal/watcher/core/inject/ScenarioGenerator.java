@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Drift;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds a {@link Scenario}'s messages. The PPO epoch records come from the benchmark's
+ * Builds a {@link Scenario}'s messages. The PPO epoch records come from the telemetry generator
  * {@link PpoStreamGenerator} (the full townlet v1.2 key set, values drawn around the recorded
  * baselines, the trainer's own anneal baselines and flags), with the drift forced for the
  * scenario; rehearsal summaries follow the shape of {@code summary_idle_v1_rehearsal.json}.
@@ -38,7 +38,7 @@ public final class ScenarioGenerator {
         this.seed = seed;
     }
 
-    /** A generator with the benchmark's default seed. */
+    /** A generator with the telemetry generator's default seed. */
     public ScenarioGenerator() {
         this(PpoStreamGenerator.DEFAULT_SEED);
     }
@@ -90,7 +90,7 @@ public final class ScenarioGenerator {
         return List.copyOf(out);
     }
 
-    /** {@code count} PPO epoch records of one run from the benchmark generator, as payloads. */
+    /** {@code count} PPO epoch records of one run from the telemetry generator, as payloads. */
     private List<SyntheticMessage> ppo(String runId, int count, Drift drift) {
         PpoStreamGenerator gen = new PpoStreamGenerator(new PpoStreamGenerator.Config(count, 1, seed), drift);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

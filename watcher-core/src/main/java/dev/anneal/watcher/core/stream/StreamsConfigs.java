@@ -9,7 +9,9 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
  * The Kafka Streams configuration the daemon runs with, each default next to the reason for it.
- * The result is a plain {@link Properties}: the caller may override any key afterwards.
+ * This is the only place a Streams default is written: the daemon ({@code KafkaClients}) and the
+ * benchmarks start from it and put only configured values on top. The result is a plain
+ * {@link Properties}: the caller may override any key afterwards.
  */
 public final class StreamsConfigs {
 

@@ -28,6 +28,24 @@ class StreamsConfigsTest {
     }
 
     @Test
+    void everyDefaultIsWrittenHereAndNothingElse() {
+        Properties p = StreamsConfigs.defaults("broker:9092", Path.of("/var/lib/watcher"));
+        // The whole table: a new default belongs in StreamsConfigs (and in this list), nowhere else.
+        assertThat(p).containsOnlyKeys(StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+                StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                StreamsConfig.REPLICATION_FACTOR_CONFIG, StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                "consumer.session.timeout.ms", StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
+        assertThat(p).containsEntry(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                        "org.apache.kafka.common.serialization.Serdes$ByteArraySerde")
+                .containsEntry(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                        "org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp")
+                .containsEntry("consumer.session.timeout.ms", "10000")
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    }
+
+    @Test
     void applicationIdAndReplicationAreConfigurable() {
         Properties p = StreamsConfigs.defaults("watcher-eu", "b:9092", Path.of("state"), 3);
         assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "watcher-eu")

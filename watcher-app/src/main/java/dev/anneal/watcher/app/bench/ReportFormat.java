@@ -1,4 +1,4 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import java.util.Locale;
 

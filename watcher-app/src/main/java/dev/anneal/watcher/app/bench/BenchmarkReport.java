@@ -1,11 +1,11 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
-import static dev.anneal.watcher.core.bench.ReportFormat.f1;
-import static dev.anneal.watcher.core.bench.ReportFormat.f2;
-import static dev.anneal.watcher.core.bench.ReportFormat.gib;
-import static dev.anneal.watcher.core.bench.ReportFormat.mb;
-import static dev.anneal.watcher.core.bench.ReportFormat.n;
-import static dev.anneal.watcher.core.bench.ReportFormat.pct;
+import static dev.anneal.watcher.app.bench.ReportFormat.f1;
+import static dev.anneal.watcher.app.bench.ReportFormat.f2;
+import static dev.anneal.watcher.app.bench.ReportFormat.gib;
+import static dev.anneal.watcher.app.bench.ReportFormat.mb;
+import static dev.anneal.watcher.app.bench.ReportFormat.n;
+import static dev.anneal.watcher.app.bench.ReportFormat.pct;
 
 import dev.anneal.watcher.rules.model.Action;
 import java.nio.file.Path;

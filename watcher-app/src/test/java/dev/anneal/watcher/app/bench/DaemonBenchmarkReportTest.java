@@ -1,12 +1,12 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Latency;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Load;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Setup;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.ThroughputRun;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Work;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Latency;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Load;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Setup;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.ThroughputRun;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Work;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Work;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Config;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Work;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Config;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

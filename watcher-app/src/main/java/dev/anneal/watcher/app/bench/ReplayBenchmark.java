@@ -1,4 +1,4 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anneal.watcher.core.bench.BenchmarkReport.Checkpoint;
-import dev.anneal.watcher.core.bench.BenchmarkReport.MemorySeries;
-import dev.anneal.watcher.core.bench.BenchmarkReport.Pass;
-import dev.anneal.watcher.core.bench.BenchmarkReport.ReplayWork;
+import dev.anneal.watcher.app.bench.BenchmarkReport.Checkpoint;
+import dev.anneal.watcher.app.bench.BenchmarkReport.MemorySeries;
+import dev.anneal.watcher.app.bench.BenchmarkReport.Pass;
+import dev.anneal.watcher.app.bench.BenchmarkReport.ReplayWork;
 import dev.anneal.watcher.core.decode.DecodeResult;
 import dev.anneal.watcher.core.decode.Ordinal;
 import dev.anneal.watcher.core.decode.Rejection;
@@ -132,7 +132,7 @@ public final class ReplayBenchmark {
     /** Runs every measurement and returns the figures. */
     public BenchmarkReport run() throws IOException, RuleLoadException {
         Path file = options.file();
-        double loadAtStart = loadAverage();
+        double loadAtStart = MachineInfo.loadAverage();
         ruleSet = compileRules(options.rules());
         progress.accept("counting records in " + file);
         long bytes = Files.size(file);
@@ -176,7 +176,7 @@ public final class ReplayBenchmark {
         return new BenchmarkReport(file, records, bytes, options.rules(), warmup,
                 new Pass("tokens", tokens), new Pass("readTree", trees), new Pass("decode", decodes),
                 new Pass("replay", replays),
-                last.work(), memory, MachineInfo.current(), loadAtStart, loadAverage());
+                last.work(), memory, MachineInfo.current(), loadAtStart, MachineInfo.loadAverage());
     }
 
     // -----------------------------------------------------------------------------------------
@@ -280,10 +280,6 @@ public final class ReplayBenchmark {
             }
         }
         return n;
-    }
-
-    private static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** Used heap after a full collection (best effort: {@code System.gc()} is a request). */

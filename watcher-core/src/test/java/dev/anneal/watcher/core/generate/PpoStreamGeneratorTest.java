@@ -1,19 +1,21 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.core.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Config;
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.core.decode.DecodeOptions;
 import dev.anneal.watcher.core.decode.DecodeResult;
 import dev.anneal.watcher.core.decode.InputFormat;
 import dev.anneal.watcher.core.decode.Ordinal;
 import dev.anneal.watcher.core.decode.TelemetryDecoder;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Config;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Drift;
 import dev.anneal.watcher.core.replay.Replay;
 import dev.anneal.watcher.core.replay.ReplayListener;
 import dev.anneal.watcher.core.replay.ReplayOptions;
 import dev.anneal.watcher.core.replay.ReplayResult;
 import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.load.BuiltinPacks;
+import dev.anneal.watcher.rules.load.RuleSetCompiler;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.RecordKind;
@@ -54,7 +56,7 @@ class PpoStreamGeneratorTest {
 
     @BeforeAll
     static void compileRules() throws Exception {
-        annealGates = ReplayBenchmark.compileRules("anneal-gates");
+        annealGates = RuleSetCompiler.compile(List.of(BuiltinPacks.load("anneal-gates")), Map.of());
     }
 
     static byte[] generate(long records, int runs, long seed) throws IOException {

@@ -1,4 +1,4 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -44,6 +44,20 @@ public record MachineInfo(String java, int processors, long maxHeapBytes, long p
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
         return new MachineInfo(java, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
                 physical, osText, cpuModel(), gc, ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /** The 1-minute system load average, negative if the platform does not say. */
+    public static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** CPU time the whole process has used, in nanoseconds (0 where the JVM does not say). */
+    public static long processCpuNanos() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
     }
 
     private static String cpuModel() {

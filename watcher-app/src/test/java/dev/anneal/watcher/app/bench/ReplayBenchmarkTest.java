@@ -1,8 +1,9 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.core.bench.PpoStreamGenerator.Config;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
+import dev.anneal.watcher.core.generate.PpoStreamGenerator.Config;
 import dev.anneal.watcher.rules.model.Action;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

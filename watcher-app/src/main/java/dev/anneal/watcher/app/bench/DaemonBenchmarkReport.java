@@ -1,10 +1,10 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
-import static dev.anneal.watcher.core.bench.ReportFormat.f1;
-import static dev.anneal.watcher.core.bench.ReportFormat.f2;
-import static dev.anneal.watcher.core.bench.ReportFormat.gib;
-import static dev.anneal.watcher.core.bench.ReportFormat.n;
-import static dev.anneal.watcher.core.bench.ReportFormat.pct;
+import static dev.anneal.watcher.app.bench.ReportFormat.f1;
+import static dev.anneal.watcher.app.bench.ReportFormat.f2;
+import static dev.anneal.watcher.app.bench.ReportFormat.gib;
+import static dev.anneal.watcher.app.bench.ReportFormat.n;
+import static dev.anneal.watcher.app.bench.ReportFormat.pct;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -290,7 +290,7 @@ public record DaemonBenchmarkReport(Setup setup, List<ThroughputRun> ceiling, Li
         }
         md.append(setup.passes()).append(setup.passes() == 1 ? " timed pass" : " timed passes")
                 .append(" each, interleaved (ceiling, diagnostic, watcher, ceiling, ...). A pass is timed from the state RUNNING")
-                .append(" to the first time (polled every " + DaemonBenchmark.POLL_MILLIS + " ms) the application's committed offsets reach the end")
+                .append(" to the first time (polled every " + ThroughputPasses.POLL_MILLIS + " ms) the application's committed offsets reach the end")
                 .append(" of every input partition; \"steady\" counts from the first poll at or past 10 % of the")
                 .append(" records. The best pass counts. CPU is the whole process's (broker included), in busy")
                 .append(" cores out of ").append(machine.processors()).append(". Changelog bytes: what the pass wrote")

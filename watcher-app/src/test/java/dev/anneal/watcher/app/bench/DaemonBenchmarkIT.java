@@ -1,9 +1,9 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.Latency;
-import dev.anneal.watcher.core.bench.DaemonBenchmarkReport.ThroughputRun;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.Latency;
+import dev.anneal.watcher.app.bench.DaemonBenchmarkReport.ThroughputRun;
 import dev.anneal.watcher.core.stream.WatcherTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;

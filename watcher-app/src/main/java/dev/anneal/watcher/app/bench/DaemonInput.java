@@ -1,5 +1,6 @@
-package dev.anneal.watcher.core.bench;
+package dev.anneal.watcher.app.bench;
 
+import dev.anneal.watcher.core.generate.PpoStreamGenerator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
