@@ -72,6 +72,11 @@ public final class GoldenFolder {
         return new GoldenFolder(dir.getFileName().toString(), dir, loader, update);
     }
 
+    /** A file of the folder, such as {@code NAME.yaml}, for tests that run it through a command. */
+    public Path file(String fileName) {
+        return dir.resolve(fileName);
+    }
+
     /** The case names ({@code NAME} of each {@code NAME.yaml}), sorted. */
     public List<String> names() {
         assertThat(dir).as("the golden folder (tests run in the module directory)").isDirectory();
