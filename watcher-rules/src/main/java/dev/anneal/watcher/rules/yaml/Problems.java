@@ -1,17 +1,16 @@
 package dev.anneal.watcher.rules.yaml;
 
-import dev.anneal.watcher.rules.spec.Loc;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Every problem a strict loader found, each one line in the one format all loaders share:
- * {@code where: message}, where {@code where} is {@code file:line} for a place in a file (or, in
- * the daemon configuration, an environment variable or a flag) and the message starts with the
- * path of the offending key ({@code rules[0].action: ...}). A loader reports every problem at once,
- * so problems are collected rather than thrown. Each remembers the line it sorts by, for loaders
- * that report in line order.
+ * {@code where: path: message}, where {@code where} is {@code file:line} for a place in a file
+ * (or, in the daemon configuration, an environment variable or a flag) and {@code path} names the
+ * offending key ({@code rules[0].action}); {@link YamlReader} reports the places in a YAML file.
+ * A loader reports every problem at once, so problems are collected rather than thrown. Each
+ * remembers the line it sorts by, for loaders that report in line order.
  */
 public final class Problems {
 
@@ -19,11 +18,6 @@ public final class Problems {
     }
 
     private final List<Problem> found = new ArrayList<>();
-
-    /** Adds {@code loc: message}. */
-    public void at(Loc loc, String message) {
-        found.add(new Problem(loc.line(), loc + ": " + message));
-    }
 
     /** Adds {@code where: message} for a place that is not a line of a file (it sorts first). */
     public void at(String where, String message) {
