@@ -7,6 +7,7 @@ import dev.anneal.watcher.app.config.ConfigLoader;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.RuleLoadException;
+import dev.anneal.watcher.rules.load.RuleSets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

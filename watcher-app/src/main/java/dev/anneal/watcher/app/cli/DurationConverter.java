@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.rules.load.RuleFileLoader;
+import dev.anneal.watcher.rules.yaml.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 
@@ -8,7 +8,7 @@ import picocli.CommandLine;
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-        Duration d = RuleFileLoader.parseDuration(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+        Duration d = Durations.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException(
                 "'" + value + "' is not a duration; write 500ms, 30s, 2m or 1h30m"));
         if (d.isNegative() || d.isZero()) {
             throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");

@@ -15,6 +15,7 @@ import dev.anneal.watcher.core.replay.StrictRejectionException;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleLoadException;
+import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.Recommendation;
 import java.io.BufferedInputStream;

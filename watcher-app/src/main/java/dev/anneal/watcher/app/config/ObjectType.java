@@ -1,8 +1,8 @@
 package dev.anneal.watcher.app.config;
 
-import dev.anneal.watcher.rules.load.YamlNode;
+import dev.anneal.watcher.rules.yaml.YamlNode;
+import dev.anneal.watcher.rules.yaml.YamlReader;
 import java.nio.file.Path;
-import java.util.function.BiConsumer;
 
 /**
  * How one element of a list-of-objects key (such as {@code notify.receivers}) is read from a
@@ -26,10 +26,9 @@ interface ObjectType<T> {
      * @param node    the mapping
      * @param path    its name in messages, e.g. {@code notify.receivers[0]}
      * @param baseDir what relative file paths are resolved against, or null to leave them as written
-     * @param where   where a node is, for messages: {@code file:line}, or the variable or flag
-     * @param problem receives (where, message) for each problem
+     * @param yaml    reads the mapping's values and reports each problem where the mapping came from:
+     *                {@code file:line}, or the variable or flag
      * @return the element, or null when there were problems
      */
-    T parse(YamlNode.MapNode node, String path, Path baseDir, java.util.function.Function<YamlNode, String> where,
-            BiConsumer<String, String> problem);
+    T parse(YamlNode.MapNode node, String path, Path baseDir, YamlReader yaml);
 }

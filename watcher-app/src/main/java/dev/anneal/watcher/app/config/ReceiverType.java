@@ -2,7 +2,9 @@ package dev.anneal.watcher.app.config;
 
 import dev.anneal.watcher.core.notify.ReceiverSpec;
 import dev.anneal.watcher.core.notify.SecretRef;
-import dev.anneal.watcher.rules.load.YamlNode;
+import dev.anneal.watcher.rules.spec.Loc;
+import dev.anneal.watcher.rules.yaml.YamlNode;
+import dev.anneal.watcher.rules.yaml.YamlReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * One element of {@code notify.receivers}:
@@ -51,101 +51,83 @@ final class ReceiverType implements ObjectType<ReceiverSpec> {
     }
 
     @Override
-    public ReceiverSpec parse(YamlNode.MapNode node, String path, Path baseDir, Function<YamlNode, String> where,
-            BiConsumer<String, String> problem) {
-        int[] problems = {0};
-        BiConsumer<String, String> counting = (w, m) -> {
-            problems[0]++;
-            problem.accept(w, m);
-        };
-        node.entries().forEach((field, value) -> {
-            if (!FIELDS.contains(field)) {
-                counting.accept(where.apply(value), path + ": unknown field '" + field + "'"
-                        + Suggestions.didYouMean(field, FIELDS) + "; a receiver has " + String.join(", ", FIELDS));
-            }
-        });
-        String name = text(node, "name", path, where, counting, true);
+    public ReceiverSpec parse(YamlNode.MapNode node, String path, Path baseDir, YamlReader yaml) {
+        int before = yaml.problems().count();
+        yaml.unknownKeys(node, FIELDS, path);
+        String name = text(node, "name", path, yaml, true);
         if (name != null && !ReceiverSpec.NAME.matcher(name).matches()) {
-            counting.accept(where.apply(node.entries().get("name")), path + ".name: '" + name + "' may only contain "
+            yaml.problem(node.entries().get("name").loc(), path + ".name: '" + name + "' may only contain "
                     + "letters, digits, '.', '_' and '-' (it names the receiver's consumer group and metrics)");
         }
-        String typeText = text(node, "type", path, where, counting, true);
-        String urlText = text(node, "url", path, where, counting, true);
+        String typeText = text(node, "type", path, yaml, true);
+        String urlText = text(node, "url", path, yaml, true);
         ReceiverSpec.Type type = null;
         if (typeText != null) {
             try {
                 type = ReceiverSpec.Type.valueOf(typeText.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                counting.accept(where.apply(node.entries().get("type")), path + ".type: expected alertmanager or "
-                        + "webhook, got '" + typeText + "'");
+                yaml.problem(node.entries().get("type").loc(), path + ".type: expected alertmanager or webhook, got '"
+                        + typeText + "'");
             }
         }
         URI url = null;
         if (urlText != null) {
+            Loc urlLoc = node.entries().get("url").loc();
             try {
                 url = new URI(urlText);
                 if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
-                    counting.accept(where.apply(node.entries().get("url")), path + ".url: expected an http:// or "
-                            + "https:// URL such as http://127.0.0.1:9093, got '" + urlText + "'");
+                    yaml.problem(urlLoc, path + ".url: expected an http:// or https:// URL such as "
+                            + "http://127.0.0.1:9093, got '" + urlText + "'");
                     url = null;
                 }
             } catch (URISyntaxException e) {
-                counting.accept(where.apply(node.entries().get("url")), path + ".url: not a valid URL: "
-                        + e.getMessage());
+                yaml.problem(urlLoc, path + ".url: not a valid URL: " + e.getMessage());
             }
         }
-        Map<String, String> headers = headers(node, path, where, counting);
-        Optional<SecretRef> token = secret(node, "bearer_token", path, baseDir, where, counting);
-        Optional<SecretRef> hmac = secret(node, "hmac_secret", path, baseDir, where, counting);
+        Map<String, String> headers = headers(node, path, yaml);
+        Optional<SecretRef> token = secret(node, "bearer_token", path, baseDir, yaml);
+        Optional<SecretRef> hmac = secret(node, "hmac_secret", path, baseDir, yaml);
         if (type == ReceiverSpec.Type.ALERTMANAGER && hmac.isPresent()) {
             YamlNode at = node.entries().getOrDefault("hmac_secret_env", node.entries().get("hmac_secret_file"));
-            counting.accept(where.apply(at), path + ": hmac_secret_* is for webhook receivers; Alertmanager does not "
-                    + "check body signatures (use bearer_token_* or headers)");
+            yaml.problem(at.loc(), path + ": hmac_secret_* is for webhook receivers; Alertmanager does not check body "
+                    + "signatures (use bearer_token_* or headers)");
         }
-        if (problems[0] > 0 || name == null || type == null || url == null) {
+        if (yaml.problems().count() > before || name == null || type == null || url == null) {
             return null;
         }
         return new ReceiverSpec(name, type, url, headers, token, hmac);
     }
 
-    private static String text(YamlNode.MapNode node, String field, String path, Function<YamlNode, String> where,
-            BiConsumer<String, String> problem, boolean required) {
-        YamlNode v = node.entries().get(field);
+    private static String text(YamlNode.MapNode node, String field, String path, YamlReader yaml, boolean required) {
+        YamlNode v = required
+                ? yaml.required(node, field, path + ": missing '" + field + "'; a receiver needs name, type and url")
+                : node.entries().get(field);
         if (v == null) {
-            if (required) {
-                problem.accept(where.apply(node), path + ": missing '" + field + "'; a receiver needs name, type "
-                        + "and url");
-            }
             return null;
         }
         if (!(v instanceof YamlNode.Scalar s) || s.isNull() || s.text().isBlank()) {
-            problem.accept(where.apply(v), path + "." + field + ": expected a non-empty string, got "
+            yaml.problem(v.loc(), path + "." + field + ": expected a non-empty string, got "
                     + (v instanceof YamlNode.Scalar ? "nothing" : v.typeName()));
             return null;
         }
         return s.text();
     }
 
-    private static Map<String, String> headers(YamlNode.MapNode node, String path, Function<YamlNode, String> where,
-            BiConsumer<String, String> problem) {
+    private static Map<String, String> headers(YamlNode.MapNode node, String path, YamlReader yaml) {
         Map<String, String> out = new LinkedHashMap<>();
-        YamlNode v = node.entries().get("headers");
-        if (v == null) {
-            return out;
-        }
-        if (!(v instanceof YamlNode.MapNode map)) {
-            problem.accept(where.apply(v), path + ".headers: expected a mapping of header names to values, got "
-                    + v.typeName());
+        YamlNode.MapNode map = yaml.mapping(node.entries().get("headers"), path + ".headers",
+                "a mapping of header names to values");
+        if (map == null) {
             return out;
         }
         map.entries().forEach((h, value) -> {
             if (!h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                problem.accept(where.apply(value), path + ".headers: '" + h + "' is not a valid HTTP header name");
+                yaml.problem(value.loc(), path + ".headers: '" + h + "' is not a valid HTTP header name");
             } else if (h.equalsIgnoreCase("Authorization")) {
-                problem.accept(where.apply(value), path + ".headers.Authorization: do not write credentials in the "
+                yaml.problem(value.loc(), path + ".headers.Authorization: do not write credentials in the "
                         + "configuration; use bearer_token_env or bearer_token_file");
             } else if (!(value instanceof YamlNode.Scalar s) || s.isNull()) {
-                problem.accept(where.apply(value), path + ".headers." + h + ": expected a string");
+                yaml.problem(value.loc(), path + ".headers." + h + ": expected a string");
             } else {
                 out.put(h, s.text());
             }
@@ -154,12 +136,12 @@ final class ReceiverType implements ObjectType<ReceiverSpec> {
     }
 
     private static Optional<SecretRef> secret(YamlNode.MapNode node, String what, String path, Path baseDir,
-            Function<YamlNode, String> where, BiConsumer<String, String> problem) {
-        String env = text(node, what + "_env", path, where, problem, false);
-        String file = text(node, what + "_file", path, where, problem, false);
+            YamlReader yaml) {
+        String env = text(node, what + "_env", path, yaml, false);
+        String file = text(node, what + "_file", path, yaml, false);
         if (env != null && file != null) {
-            problem.accept(where.apply(node.entries().get(what + "_file")), path + ": set " + what + "_env or "
-                    + what + "_file, not both");
+            yaml.problem(node.entries().get(what + "_file").loc(), path + ": set " + what + "_env or " + what
+                    + "_file, not both");
             return Optional.empty();
         }
         if (env != null) {

@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.config;
 
-import dev.anneal.watcher.rules.load.RuleFileLoader;
+import dev.anneal.watcher.rules.yaml.Durations;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +61,7 @@ public final class ValueType<T> {
 
     /** A positive duration: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}, {@code 1d}. */
     public static final ValueType<Duration> DURATION = new ValueType<>("DURATION", "a duration such as 500ms, 30s, 2m or 1h30m",
-            true, text -> RuleFileLoader.parseDuration(text).orElseThrow(
+            true, text -> Durations.parse(text).orElseThrow(
                     () -> new Invalid("expected a duration such as 500ms, 30s, 2m or 1h30m, got '" + text + "'")),
             ValueType::formatDuration);
 

@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.daemon;
 
-import dev.anneal.watcher.app.cli.RuleSets;
+import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
 import dev.anneal.watcher.rules.engine.RuleSet;

@@ -1,6 +1,6 @@
 package dev.anneal.watcher.app.daemon;
 
-import dev.anneal.watcher.app.cli.RuleSets;
+import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;

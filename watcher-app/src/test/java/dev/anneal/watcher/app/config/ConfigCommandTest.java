@@ -132,11 +132,7 @@ class ConfigCommandTest {
     /** Paths of the golden bad files. */
     static final class BadConfigFilesTestPaths {
         static Path file(String name) {
-            try {
-                return BadConfigFilesTest.dir().resolve(name);
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
+            return BadConfigFilesTest.FOLDER.file(name);
         }
     }
 }

@@ -230,7 +230,7 @@ class ConfigLoaderTest {
         "ssl.enabled.protocols=TLSv1.2,TLSv1.3,b=2 | ssl.enabled.protocols=TLSv1.2,TLSv1.3;b=2",
         "' a = 1 , '                      | a = 1"})
     void splitsMapEntriesOnCommasAndNewlines(String text, String expected) {
-        assertThat(String.join(";", ConfigLoader.splitEntries(text.replace("\\n", "\n"))))
+        assertThat(String.join(";", ConfigOverrides.splitEntries(text.replace("\\n", "\n"))))
                 .isEqualTo(expected);
     }
 

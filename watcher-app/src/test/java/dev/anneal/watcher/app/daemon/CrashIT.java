@@ -2,7 +2,7 @@ package dev.anneal.watcher.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.app.cli.RuleSets;
+import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.stream.TopicSetup;
 import dev.anneal.watcher.core.stream.WatcherTopics;

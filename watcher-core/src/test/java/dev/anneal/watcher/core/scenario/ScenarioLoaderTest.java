@@ -193,7 +193,8 @@ class ScenarioLoaderTest {
                             records: []
                             expect: {decision: PASS}
                         """, List.of(
-                        "s.yaml:4: tests[0].params.grad: unknown parameter 'grad'; the rule files declare: "
+                        "s.yaml:4: tests[0].params.grad: unknown parameter 'grad' (did you mean 'grad_threshold'?); "
+                                + "the rule files declare: "
                                 + "kl_threshold, loss_threshold, grad_threshold, entropy_threshold, "
                                 + "reward_corr_threshold, queue_events_min, queue_intensity_min, shared_meal_min, "
                                 + "late_help_min, shift_takeover_max, chat_quality_min, utility_outage_max, "
@@ -222,7 +223,8 @@ class ScenarioLoaderTest {
     void invalidYamlNamesTheLine() throws IOException {
         List<String> problems = problems("rule_files: [townlet-watch]\ntests:\n  - name: a\n    name: b\n");
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0)).startsWith("s.yaml:4: invalid YAML: Duplicate field 'name'");
+        assertThat(problems.get(0)).isEqualTo("s.yaml:4: invalid YAML: duplicate key 'name'; a key may appear only "
+                + "once in a mapping");
     }
 
     @Test

@@ -1,29 +1,36 @@
-package dev.anneal.watcher.rules.load;
+package dev.anneal.watcher.rules.yaml;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
- * "did you mean" hints for misspelt keys, shared by every strict loader (rule files, scenario
- * files, daemon configuration) so they all suggest the same way.
+ * "did you mean" hints for misspelt keys, names and variables, shared by every strict loader
+ * (rule files, scenario files, daemon configuration) so they all suggest the same way: the
+ * closest candidate within {@link #MAX_DISTANCE} edits, else the one candidate the word begins
+ * ({@code bootstrap} for {@code bootstrap_servers}).
  */
 public final class DidYouMean {
 
     /** Suggestions are made within this many single-character edits. */
     public static final int MAX_DISTANCE = 2;
 
+    /** A word this short is too little of a candidate to suggest it by its beginning. */
+    private static final int MIN_PREFIX = 3;
+
     private DidYouMean() {
     }
 
-    /**
-     * {@code " (did you mean 'x'?)"} for the closest candidate within {@link #MAX_DISTANCE} edits
-     * (and fewer edits than the word has characters), else {@code ""}.
-     */
+    /** {@code " (did you mean 'x'?)"} for {@link #nearest}, else {@code ""}. */
     public static String hint(String word, Collection<String> candidates) {
         String best = nearest(word, candidates);
         return best == null ? "" : " (did you mean '" + best + "'?)";
     }
 
-    /** The closest candidate within {@link #MAX_DISTANCE} edits, or null. */
+    /**
+     * The closest candidate within {@link #MAX_DISTANCE} edits (and fewer edits than the word has
+     * characters), else the only candidate that starts with {@code word} (of at least three
+     * characters), else null.
+     */
     public static String nearest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -34,7 +41,11 @@ public final class DidYouMean {
                 best = candidate;
             }
         }
-        return best != null && bestDistance <= MAX_DISTANCE && bestDistance < word.length() ? best : null;
+        if (best != null && bestDistance <= MAX_DISTANCE && bestDistance < word.length()) {
+            return best;
+        }
+        List<String> longer = candidates.stream().filter(c -> c.startsWith(word)).toList();
+        return longer.size() == 1 && word.length() >= MIN_PREFIX ? longer.get(0) : null;
     }
 
     /** Levenshtein distance. */

@@ -1,9 +1,6 @@
-package dev.anneal.watcher.app.cli;
+package dev.anneal.watcher.rules.load;
 
 import dev.anneal.watcher.rules.engine.RuleSet;
-import dev.anneal.watcher.rules.load.BuiltinPacks;
-import dev.anneal.watcher.rules.load.RuleLoadException;
-import dev.anneal.watcher.rules.load.RuleSetCompiler;
 import dev.anneal.watcher.rules.spec.PackSpec;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -13,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns {@code --rules} and {@code --param} arguments into a compiled {@link RuleSet}, the way
- * every command that evaluates rules does. Every problem, across all packs and parameters, is
- * reported at once as a {@link RuleLoadException} (exit 78), including a {@code --rules} value
- * that is neither a built-in pack nor a readable file.
+ * Turns {@code --rules} and {@code --param} arguments (or the daemon's {@code rules.packs} and
+ * {@code rules.params}) into a compiled {@link RuleSet}, the way every command and the daemon's
+ * reload do. Every problem, across all packs and parameters, is reported at once as a
+ * {@link RuleLoadException} (exit 78 in the CLI), including a {@code --rules} value that is
+ * neither a built-in pack nor a readable file.
  */
 public final class RuleSets {
 
@@ -43,7 +41,7 @@ public final class RuleSets {
             } catch (CharacterCodingException e) {
                 problems.add(name + ":1: not UTF-8 text; save the file as UTF-8");
             } catch (IOException e) {
-                problems.add("--rules " + name + ": cannot read: " + ErrorHandler.describe(e));
+                problems.add("--rules " + name + ": cannot read: " + IoMessages.describe(e));
             }
         }
         if (!problems.isEmpty()) {
