@@ -1,7 +1,9 @@
 package dev.anneal.watcher.core.stream;
 
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +17,7 @@ import java.util.Objects;
  * Micrometer's Prometheus naming convention leaves as it is.
  *
  * <p>Every tag has a bounded set of values: rule ids come from the loaded rule set, states,
- * severities and actions are enums, and rejection reasons are reduced to a
+ * severities, actions and error classes are enums, and rejection reasons are reduced to a
  * {@link RejectionCategory}. Run ids are never tags.
  *
  * <p>Thread-safe (Micrometer meters are); one instance is shared by every stream task.
@@ -49,6 +51,14 @@ public final class WatcherMetrics {
     public static final String STATE_ERRORS = "watcher_state_errors_total";
     /** Rule reloads, tagged {@value #TAG_RESULT}: {@code applied}, {@code unchanged} or {@code refused}. */
     public static final String RULE_RELOADS = "watcher_rule_reloads_total";
+    /**
+     * Every error the daemon counts, tagged {@value #TAG_ERROR_CLASS} = {@link ErrorClass#id()}: one
+     * {@code bad_input} per rejected record (as in {@value #RECORDS_REJECTED}), one {@code bad_config}
+     * per rule evaluation error (as in {@value #RULE_ERRORS}) and per refused reload, one {@code fatal}
+     * per stored run state that could not be read (as in {@value #STATE_ERRORS}). The meters it sums
+     * keep their own series; this one answers "what kind of trouble, and how much" in one query.
+     */
+    public static final String ERRORS = "watcher_errors_total";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
@@ -57,6 +67,7 @@ public final class WatcherMetrics {
     public static final String TAG_ACTION = "action";
     public static final String TAG_OUTPUT = "output";
     public static final String TAG_RESULT = "result";
+    public static final String TAG_ERROR_CLASS = "error_class";
 
     /** {@value #TAG_OUTPUT} value of alert outputs. */
     public static final String OUTPUT_ALERT = "alert";
@@ -119,6 +130,7 @@ public final class WatcherMetrics {
     /** A reload was refused because the new rule files did not load; the old rules keep running. */
     public void reloadRefused() {
         reload("refused");
+        error(ErrorClass.BAD_CONFIG);
     }
 
     private void reload(String result) {
@@ -135,6 +147,7 @@ public final class WatcherMetrics {
 
     void rejected(RejectionCategory category) {
         Counter.builder(RECORDS_REJECTED).tag(TAG_REASON, category.id()).register(registry).increment();
+        error(category.errorClass());
     }
 
     void ruleEvaluations(int count) {
@@ -145,6 +158,7 @@ public final class WatcherMetrics {
 
     void ruleError(String rule) {
         Counter.builder(RULE_ERRORS).tag(TAG_RULE, rule).register(registry).increment();
+        error(ErrorClass.BAD_CONFIG);
     }
 
     void alert(AlertEvent alert) {
@@ -162,6 +176,11 @@ public final class WatcherMetrics {
 
     void stateError() {
         stateErrors.increment();
+        error(ErrorClass.FATAL);
+    }
+
+    private void error(ErrorClass errorClass) {
+        Counter.builder(ERRORS).tag(TAG_ERROR_CLASS, errorClass.id()).register(registry).increment();
     }
 
     /** Records the latency of one alert output; negative spans (clock skew) count as zero. */
