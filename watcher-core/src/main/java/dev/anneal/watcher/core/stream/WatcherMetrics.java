@@ -54,8 +54,9 @@ public final class WatcherMetrics {
     /**
      * Every error the daemon counts, tagged {@value #TAG_ERROR_CLASS} = {@link ErrorClass#id()}: one
      * {@code bad_input} per rejected record (as in {@value #RECORDS_REJECTED}), one {@code bad_config}
-     * per rule evaluation error (as in {@value #RULE_ERRORS}) and per refused reload, one {@code fatal}
-     * per stored run state that could not be read (as in {@value #STATE_ERRORS}). The meters it sums
+     * per rule evaluation error (as in {@value #RULE_ERRORS}) and per reload refused because the rule
+     * files did not load, one {@code fatal} per stored run state that could not be read (as in
+     * {@value #STATE_ERRORS}) and per reload that failed on a bug. The meters it sums
      * keep their own series; this one answers "what kind of trouble, and how much" in one query.
      */
     public static final String ERRORS = "watcher_errors_total";
@@ -129,8 +130,16 @@ public final class WatcherMetrics {
 
     /** A reload was refused because the new rule files did not load; the old rules keep running. */
     public void reloadRefused() {
+        reloadRefused(ErrorClass.BAD_CONFIG);
+    }
+
+    /**
+     * A reload was refused for a failure of {@code errorClass}: {@link ErrorClass#BAD_CONFIG} when
+     * the rule files did not load, {@link ErrorClass#FATAL} when loading them failed on a bug.
+     */
+    public void reloadRefused(ErrorClass errorClass) {
         reload("refused");
-        error(ErrorClass.BAD_CONFIG);
+        error(errorClass);
     }
 
     private void reload(String result) {
