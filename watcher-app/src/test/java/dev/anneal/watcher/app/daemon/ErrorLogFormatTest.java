@@ -30,7 +30,8 @@ class ErrorLogFormatTest {
             LOG.info("plain");
         });
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).contains(" ERROR ").endsWith(" - error_class=bad_config rules reload (SIGHUP) refused");
+        assertThat(lines.get(0)).contains(" ERROR ")
+                .endsWith(" - error_class=bad_config rules reload (SIGHUP) refused");
         assertThat(lines.get(1)).endsWith(" - alert kl_gate firing");
         assertThat(lines.get(2)).endsWith(" - plain");
     }
