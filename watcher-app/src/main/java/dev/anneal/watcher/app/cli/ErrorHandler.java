@@ -3,6 +3,8 @@ package dev.anneal.watcher.app.cli;
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.core.replay.StrictRejectionException;
 import dev.anneal.watcher.rules.load.RuleLoadException;
+import dev.anneal.watcher.rules.model.ErrorClass;
+import dev.anneal.watcher.rules.load.IoMessages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -14,15 +16,20 @@ import picocli.CommandLine;
 
 /**
  * The one place where failures become exit codes and messages on stderr. Commands throw; this
- * class classifies:
+ * class classifies each failure into its {@link ErrorClass} and exits with that class's code
+ * ({@link ExitCodes#of(ErrorClass)}):
  *
  * <ul>
- *   <li>a command-line parse error: {@link ExitCodes#USAGE}, with the message and a pointer to help;</li>
- *   <li>{@link CommandFailure}: its own code and message;</li>
- *   <li>{@link RuleLoadException}: {@link ExitCodes#CONFIG}, each problem on its own line;</li>
- *   <li>{@link StrictRejectionException}: {@link ExitCodes#DATA_ERROR}, naming the record and why;</li>
- *   <li>{@link IOException} (also wrapped in {@link UncheckedIOException}): {@link ExitCodes#IO_ERROR};</li>
- *   <li>anything else is a bug: {@link ExitCodes#SOFTWARE} with the stack trace.</li>
+ *   <li>a command-line parse error: bad configuration, as the more specific {@link ExitCodes#USAGE},
+ *       with the message and a pointer to help;</li>
+ *   <li>{@link CommandFailure}: its own code (of its own class) and message;</li>
+ *   <li>{@link RuleLoadException}: bad configuration ({@link ExitCodes#CONFIG}), each problem on its
+ *       own line;</li>
+ *   <li>{@link StrictRejectionException}: the rejection's class, bad input ({@link ExitCodes#DATA_ERROR}),
+ *       naming the record and why;</li>
+ *   <li>{@link IOException} (also wrapped in {@link UncheckedIOException}): transient I/O
+ *       ({@link ExitCodes#IO_ERROR});</li>
+ *   <li>anything else is a bug: fatal ({@link ExitCodes#SOFTWARE}) with the stack trace.</li>
  * </ul>
  */
 final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
@@ -58,7 +65,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             e.problems().forEach(err::println);
             err.println("watcher: invalid rules (" + e.problems().size()
                     + (e.problems().size() == 1 ? " problem)" : " problems)"));
-            return ExitCodes.CONFIG;
+            return ExitCodes.of(ErrorClass.BAD_CONFIG);
         }
         if (ex instanceof StrictRejectionException e) {
             Rejection r = e.rejection();
@@ -66,33 +73,22 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             if (!r.raw().isBlank()) {
                 err.println("  record: " + excerpt(r.raw()));
             }
-            return ExitCodes.DATA_ERROR;
+            return ExitCodes.of(r.cause().errorClass());
         }
         IOException io = ex instanceof IOException e ? e
                 : ex instanceof UncheckedIOException u ? u.getCause() : null;
         if (io != null) {
             err.println("watcher: I/O error: " + describe(io));
-            return ExitCodes.IO_ERROR;
+            return ExitCodes.of(ErrorClass.TRANSIENT_IO);
         }
         err.println("watcher: internal error (a bug; please report it with this trace):");
         ex.printStackTrace(err);
-        return ExitCodes.SOFTWARE;
+        return ExitCodes.of(ErrorClass.FATAL);
     }
 
-    /**
-     * A readable message for an I/O failure. {@link FileSystemException}s carry only the path as
-     * their message, so the kind of failure is spelled out here.
-     */
+    /** A readable message for an I/O failure (the one wording, shared with the rule loaders). */
     static String describe(IOException e) {
-        if (e instanceof FileSystemException fs) {
-            String what = fs.getReason() != null ? fs.getReason()
-                    : fs instanceof NoSuchFileException ? "no such file or directory"
-                    : fs instanceof AccessDeniedException ? "permission denied"
-                    : fs instanceof NotDirectoryException ? "not a directory"
-                    : fs.getClass().getSimpleName();
-            return fs.getFile() + ": " + what;
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return IoMessages.describe(e);
     }
 
     private static String excerpt(String raw) {

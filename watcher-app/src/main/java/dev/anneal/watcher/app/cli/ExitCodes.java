@@ -1,6 +1,7 @@
 package dev.anneal.watcher.app.cli;
 
 import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.ErrorClass;
 
 /**
  * Every exit code {@code watcher} returns. Public API: CI jobs and scripts branch on these, so a
@@ -8,8 +9,10 @@ import dev.anneal.watcher.rules.model.Action;
  *
  * <p>0 to 3 are decisions, returned only by {@code replay --exit-on-failure} (without that flag a
  * completed replay exits 0 whatever it decided); they are {@link Action#exitCode()}. 64 and up are
- * failures, taken from BSD {@code sysexits.h} and grouped into the watcher's error classes: bad
- * usage, bad input data, bad configuration, I/O trouble, and internal errors (bugs).
+ * failures, taken from BSD {@code sysexits.h}, and each belongs to one {@link ErrorClass}
+ * ({@link #errorClass(int)}): 65 and 66 are bad input, 64 (usage) and 78 bad configuration, 69, 74
+ * and 75 transient I/O, 70 fatal. Where a failure is known only by its class, its code is the
+ * class's own ({@link #of(ErrorClass)}); the other codes name a more specific failure of the class.
  */
 public final class ExitCodes {
 
@@ -59,6 +62,35 @@ public final class ExitCodes {
     public static final int CONFIG = 78;
 
     private ExitCodes() {
+    }
+
+    /**
+     * The code of a failure of {@code errorClass} when nothing more specific is known: 65 bad input,
+     * 78 bad configuration, 74 transient I/O, 70 fatal.
+     */
+    public static int of(ErrorClass errorClass) {
+        return switch (errorClass) {
+            case BAD_INPUT -> DATA_ERROR;
+            case BAD_CONFIG -> CONFIG;
+            case TRANSIENT_IO -> IO_ERROR;
+            case FATAL -> SOFTWARE;
+        };
+    }
+
+    /**
+     * The error class of a failure code.
+     *
+     * @throws IllegalArgumentException when {@code code} is not one of the failure codes above
+     *                                  (a decision code, or no code of the watcher's)
+     */
+    public static ErrorClass errorClass(int code) {
+        return switch (code) {
+            case DATA_ERROR, NO_INPUT -> ErrorClass.BAD_INPUT;
+            case USAGE, CONFIG -> ErrorClass.BAD_CONFIG;
+            case UNAVAILABLE, IO_ERROR, TEMPFAIL -> ErrorClass.TRANSIENT_IO;
+            case SOFTWARE -> ErrorClass.FATAL;
+            default -> throw new IllegalArgumentException(code + " is not a failure exit code of watcher");
+        };
     }
 
     /** The code {@code replay --exit-on-failure} returns for a decision. */

@@ -5,6 +5,8 @@ import dev.anneal.watcher.app.daemon.Logging;
 import dev.anneal.watcher.app.daemon.NotifyApp;
 import dev.anneal.watcher.app.daemon.Signals;
 import dev.anneal.watcher.app.daemon.StartupException;
+import dev.anneal.watcher.core.stream.ErrorLog;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +82,7 @@ public final class NotifyCommand implements Callable<Integer> {
             app.start();
             app.awaitTermination();
         } catch (StartupException e) {
-            LOG.error("cannot start: {}", e.getMessage());
+            ErrorLog.at(LOG, Level.ERROR, e.kind().errorClass()).log("cannot start: {}", e.getMessage());
             return RunCommand.exitCode(e.kind());
         } finally {
             handles.forEach(Signals.Handle::close);
@@ -90,8 +93,8 @@ public final class NotifyCommand implements Callable<Integer> {
             }
         }
         if (app.failure().isPresent()) {
-            LOG.error("stopped after a failure: {}", app.failure().get());
-            return ExitCodes.SOFTWARE;
+            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log("stopped after a failure: {}", app.failure().get());
+            return ExitCodes.of(ErrorClass.FATAL);
         }
         return ExitCodes.OK;
     }

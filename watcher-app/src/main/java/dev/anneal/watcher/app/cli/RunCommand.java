@@ -9,6 +9,8 @@ import dev.anneal.watcher.app.daemon.Logging;
 import dev.anneal.watcher.app.daemon.Signals;
 import dev.anneal.watcher.app.daemon.StartupException;
 import dev.anneal.watcher.app.daemon.WatcherApp;
+import dev.anneal.watcher.core.stream.ErrorLog;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
                 LOG.info("stopped during start-up");
                 return ExitCodes.OK;
             }
-            LOG.error("cannot start: {}", e.getMessage());
+            ErrorLog.at(LOG, Level.ERROR, e.kind().errorClass()).log("cannot start: {}", e.getMessage());
             return exitCode(e.kind());
         } finally {
             if (app.phase() == WatcherApp.Phase.STOPPED) {
@@ -129,8 +132,8 @@ public final class RunCommand implements Callable<Integer> {
         app.awaitTermination();
         cleanUp(handles, hook);
         if (app.failure().isPresent()) {
-            LOG.error("stopped after a failure: {}", app.failure().get());
-            return ExitCodes.SOFTWARE;
+            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log("stopped after a failure: {}", app.failure().get());
+            return ExitCodes.of(ErrorClass.FATAL);
         }
         return ExitCodes.OK;
     }
@@ -145,14 +148,12 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The exit code of each start-up failure class. */
+    /**
+     * The exit code of each kind of start-up failure: its error class's code, except that brokers
+     * out of reach have the more specific {@link ExitCodes#UNAVAILABLE}.
+     */
     static int exitCode(StartupException.Kind kind) {
-        return switch (kind) {
-            case CONFIG -> ExitCodes.CONFIG;
-            case UNAVAILABLE -> ExitCodes.UNAVAILABLE;
-            case IO -> ExitCodes.IO_ERROR;
-            case FATAL -> ExitCodes.SOFTWARE;
-        };
+        return kind == StartupException.Kind.UNAVAILABLE ? ExitCodes.UNAVAILABLE : ExitCodes.of(kind.errorClass());
     }
 
     /** The values of the key flags given on the command line, as typed. */

@@ -1,11 +1,13 @@
 package dev.anneal.watcher.app.daemon;
 
-import dev.anneal.watcher.rules.load.RuleSets;
+import dev.anneal.watcher.core.stream.ErrorLog;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleLoadException;
+import dev.anneal.watcher.rules.load.RuleSets;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Reloads the rules without a restart: when a rule file changes (a {@link WatchService} on the
@@ -135,7 +138,8 @@ public final class RulesReloader implements AutoCloseable {
                 next = RuleSets.compile(packs, params);
             } catch (RuleLoadException e) {
                 // Logged before counted: whoever waits on the count finds the reason already logged.
-                LOG.atError().setMessage("rules reload ({}) refused, {} {}; the running rule set {} stays:\n  {}")
+                ErrorLog.at(LOG, Level.ERROR, ErrorClass.BAD_CONFIG)
+                        .setMessage("rules reload ({}) refused, {} {}; the running rule set {} stays:\n  {}")
                         .addArgument(trigger).addArgument(e.problems().size())
                         .addArgument(e.problems().size() == 1 ? "problem" : "problems")
                         .addArgument(previous.digest())
@@ -145,8 +149,9 @@ public final class RulesReloader implements AutoCloseable {
                 metrics.reloadRefused();
                 return Outcome.REFUSED;
             } catch (RuntimeException e) {
-                LOG.error("rules reload ({}) failed; the running rule set {} stays", trigger, previous.digest(), e);
-                metrics.reloadRefused();
+                ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).setCause(e)
+                        .log("rules reload ({}) failed; the running rule set {} stays", trigger, previous.digest());
+                metrics.reloadRefused(ErrorClass.FATAL);
                 return Outcome.REFUSED;
             }
             if (!holder.swap(next)) {

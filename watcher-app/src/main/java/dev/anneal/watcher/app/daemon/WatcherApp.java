@@ -5,6 +5,7 @@ import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.notify.Notifier;
+import dev.anneal.watcher.core.stream.ErrorLog;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.RunQueries;
 import dev.anneal.watcher.core.stream.TopicSetup;
@@ -13,6 +14,7 @@ import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.core.stream.WatcherTopology;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.RuleLoadException;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -46,6 +48,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The {@code watcher run} daemon as an embeddable object: {@link #start()}, {@link #stop()},
@@ -381,7 +384,8 @@ public final class WatcherApp {
         });
         s.setUncaughtExceptionHandler(e -> {
             failure = rootMessage(e);
-            LOG.error("Kafka Streams failed; the watcher stops (a restart resumes from the last commit)", e);
+            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).setCause(e)
+                    .log("Kafka Streams failed; the watcher stops (a restart resumes from the last commit)");
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(s);

@@ -1,5 +1,7 @@
 package dev.anneal.watcher.core.decode;
 
+import dev.anneal.watcher.rules.model.RejectReason;
+
 /**
  * Thrown inside the decoder when a record must be rejected, carrying the rejection reason up to
  * the one place that knows the record's position and raw text. It never leaves the package and
@@ -9,11 +11,14 @@ final class DecodeFailure extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    DecodeFailure(String reason) {
-        super(reason, null, false, false);
+    private final transient RejectReason reason;
+
+    DecodeFailure(RejectReason reason) {
+        super(reason.text(), null, false, false);
+        this.reason = reason;
     }
 
-    String reason() {
-        return getMessage();
+    RejectReason reason() {
+        return reason;
     }
 }

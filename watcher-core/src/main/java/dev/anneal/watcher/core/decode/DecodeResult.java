@@ -1,5 +1,6 @@
 package dev.anneal.watcher.core.decode;
 
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.util.Objects;
@@ -36,6 +37,11 @@ public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.
         @Override
         public SourcePosition position() {
             return rejection.position();
+        }
+
+        /** The category the rejection was created with. */
+        public RejectionCategory category() {
+            return rejection.category();
         }
     }
 }

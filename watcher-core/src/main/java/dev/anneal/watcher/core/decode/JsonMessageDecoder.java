@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.anneal.watcher.rules.model.RecordKind;
+import dev.anneal.watcher.rules.model.RejectReason;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.io.IOException;
@@ -236,7 +237,7 @@ final class JsonMessageDecoder {
             frame.sink().accept(new DecodeResult.Decoded(record));
         }
 
-        void reject(SourcePosition position, String reason, String raw) {
+        void reject(SourcePosition position, RejectReason reason, String raw) {
             frame.sink().accept(new DecodeResult.Rejected(new Rejection(position, reason, raw)));
         }
     }

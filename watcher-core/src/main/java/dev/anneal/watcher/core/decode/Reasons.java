@@ -1,9 +1,21 @@
 package dev.anneal.watcher.core.decode;
 
+import static dev.anneal.watcher.rules.model.RejectionCategory.BAD_ENVELOPE;
+import static dev.anneal.watcher.rules.model.RejectionCategory.EMPTY;
+import static dev.anneal.watcher.rules.model.RejectionCategory.INVALID_JSON;
+import static dev.anneal.watcher.rules.model.RejectionCategory.MISSING_KEYS;
+import static dev.anneal.watcher.rules.model.RejectionCategory.NON_FINITE;
+import static dev.anneal.watcher.rules.model.RejectionCategory.NOT_AN_OBJECT;
+import static dev.anneal.watcher.rules.model.RejectionCategory.TOO_LARGE;
+import static dev.anneal.watcher.rules.model.RejectionCategory.UNRECOGNISED;
+import static dev.anneal.watcher.rules.model.RejectionCategory.WRONG_TYPE;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.anneal.watcher.rules.model.FieldValues;
 import dev.anneal.watcher.rules.model.RecordKind;
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -13,7 +25,9 @@ import java.util.stream.Collectors;
 
 /**
  * Every rejection reason the decoder produces, in one place, so that the wording stays consistent
- * (key lists sorted, values quoted the same way) and tests can assert exact texts.
+ * (key lists sorted, values quoted the same way) and tests can assert exact texts. Each factory
+ * creates the reason with its {@link RejectionCategory}, so the category never has to be read
+ * back out of the wording.
  */
 final class Reasons {
 
@@ -29,14 +43,16 @@ final class Reasons {
     private static final Pattern VALUE_LIST =
             Pattern.compile("(?:expecting|expected a valid value) \\(JSON String, Number.*\\)$");
 
-    static final String NOT_TICK_HEALTH = "not a tick_health line";
-    static final String WORLD_TELEMETRY = "world telemetry (K10) records are not evaluated by the watcher";
-    static final String EMPTY_DOCUMENT = "empty JSON document";
+    static final RejectReason NOT_TICK_HEALTH = new RejectReason(WRONG_TYPE, "not a tick_health line");
+    static final RejectReason WORLD_TELEMETRY =
+            new RejectReason(RejectionCategory.WORLD_TELEMETRY,
+                    "world telemetry (K10) records are not evaluated by the watcher");
+    static final RejectReason EMPTY_DOCUMENT = new RejectReason(EMPTY, "empty JSON document");
 
     private Reasons() {
     }
 
-    static String invalidJson(JsonProcessingException e) {
+    static RejectReason invalidJson(JsonProcessingException e) {
         String message = e.getOriginalMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
@@ -49,100 +65,113 @@ final class Reasons {
                 .replace("Unexpected end-of-input: expected close marker for Array", "Unexpected end-of-input in array")
                 .replace("Unexpected end-of-input in VALUE_STRING", "Unexpected end-of-input in string");
         message = VALUE_LIST.matcher(message).replaceFirst("expecting a JSON value");
-        return "invalid JSON: " + message + location(e.getLocation());
+        return new RejectReason(INVALID_JSON, "invalid JSON: " + message + location(e.getLocation()));
     }
 
-    static String trailingContent(JsonLocation location) {
-        return "invalid JSON: trailing content after the top-level value" + location(location);
+    static RejectReason trailingContent(JsonLocation location) {
+        return new RejectReason(INVALID_JSON,
+                "invalid JSON: trailing content after the top-level value" + location(location));
     }
 
-    static String notAnObject(Object value) {
-        return "not a JSON object (found " + typeName(value) + ")";
+    static RejectReason notAnObject(Object value) {
+        return new RejectReason(NOT_AN_OBJECT, "not a JSON object (found " + typeName(value) + ")");
     }
 
-    static String nonFinite(List<Object> path) {
+    static RejectReason nonFinite(List<Object> path) {
         String key = String.valueOf(path.get(0));
         if (path.size() == 1) {
-            return "non-finite number for key " + key;
+            return new RejectReason(NON_FINITE, "non-finite number for key " + key);
         }
-        return "non-finite number for key " + key + " (at " + renderPath(path) + ")";
+        return new RejectReason(NON_FINITE, "non-finite number for key " + key + " (at " + renderPath(path) + ")");
     }
 
-    static String unrecognised(Collection<String> keys) {
+    static RejectReason unrecognised(Collection<String> keys) {
         if (keys.isEmpty()) {
-            return "unrecognised record: no known kind matches (no keys)";
+            return new RejectReason(UNRECOGNISED, "unrecognised record: no known kind matches (no keys)");
         }
-        return "unrecognised record: no known kind matches (keys: " + keyList(keys, MAX_KEYS_SHOWN) + ")";
+        return new RejectReason(UNRECOGNISED,
+                "unrecognised record: no known kind matches (keys: " + keyList(keys, MAX_KEYS_SHOWN) + ")");
     }
 
-    static String unrecognisedStage(Object mode, Collection<String> keys) {
+    static RejectReason unrecognisedStage(Object mode, Collection<String> keys) {
         if (FieldValues.isMissing(mode)) {
-            return "unrecognised stage result: no mode \"bc\" or \"ppo\" and no PPO keys (keys: "
-                    + keyList(keys, MAX_KEYS_SHOWN) + ")";
+            return new RejectReason(UNRECOGNISED,
+                    "unrecognised stage result: no mode \"bc\" or \"ppo\" and no PPO keys (keys: "
+                            + keyList(keys, MAX_KEYS_SHOWN) + ")");
         }
-        return "unrecognised stage result: mode " + render(mode) + " is not \"bc\" or \"ppo\"";
+        return new RejectReason(UNRECOGNISED,
+                "unrecognised stage result: mode " + render(mode) + " is not \"bc\" or \"ppo\"");
     }
 
-    static String stageNotAnObject(int index, Object value) {
-        return "rehearsal results[" + index + "] is not a JSON object (found " + typeName(value) + ")";
+    static RejectReason stageNotAnObject(int index, Object value) {
+        return new RejectReason(NOT_AN_OBJECT,
+                "rehearsal results[" + index + "] is not a JSON object (found " + typeName(value) + ")");
     }
 
-    static String unknownEnvelopeKeys(Collection<String> keys) {
-        return "unknown envelope keys: " + keyList(keys, Integer.MAX_VALUE);
+    static RejectReason unknownEnvelopeKeys(Collection<String> keys) {
+        return new RejectReason(BAD_ENVELOPE, "unknown envelope keys: " + keyList(keys, Integer.MAX_VALUE));
     }
 
-    static String envelopeKind(Object kind) {
+    static RejectReason envelopeKind(Object kind) {
         String valid = Arrays.stream(RecordKind.values()).map(RecordKind::id).collect(Collectors.joining(", "));
-        return "envelope kind " + render(kind) + " is not one of " + valid;
+        return new RejectReason(BAD_ENVELOPE, "envelope kind " + render(kind) + " is not one of " + valid);
     }
 
-    static String envelopeTs(Object ts) {
-        return "envelope ts " + render(ts) + " is not an ISO-8601 instant or epoch milliseconds";
+    static RejectReason envelopeTs(Object ts) {
+        return new RejectReason(BAD_ENVELOPE,
+                "envelope ts " + render(ts) + " is not an ISO-8601 instant or epoch milliseconds");
     }
 
-    static String envelopeRunId(Object runId) {
-        return "envelope run_id must be a non-blank string (found " + describeForType(runId) + ")";
+    static RejectReason envelopeRunId(Object runId) {
+        return new RejectReason(BAD_ENVELOPE,
+                "envelope run_id must be a non-blank string (found " + describeForType(runId) + ")");
     }
 
-    static String envelopeSynthetic(Object synthetic) {
-        return "envelope synthetic must be a boolean (found " + typeName(synthetic) + ")";
+    static RejectReason envelopeSynthetic(Object synthetic) {
+        return new RejectReason(BAD_ENVELOPE,
+                "envelope synthetic must be a boolean (found " + typeName(synthetic) + ")");
     }
 
-    static String envelopeData(Object data) {
-        return "envelope data must be an object or an array (found " + typeName(data) + ")";
+    static RejectReason envelopeData(Object data) {
+        return new RejectReason(BAD_ENVELOPE,
+                "envelope data must be an object or an array (found " + typeName(data) + ")");
     }
 
-    static String lacksKeys(String subject, Collection<String> missing) {
-        return subject + " lacks " + (missing.size() == 1 ? "key " : "keys ") + keyList(missing, Integer.MAX_VALUE);
+    static RejectReason lacksKeys(String subject, Collection<String> missing) {
+        return new RejectReason(MISSING_KEYS,
+                subject + " lacks " + (missing.size() == 1 ? "key " : "keys ") + keyList(missing, Integer.MAX_VALUE));
     }
 
-    static String notANumber(String subject, String key, Object value) {
-        return subject + " value for key " + key + " is not a number (found " + typeName(value) + ")";
+    static RejectReason notANumber(String subject, String key, Object value) {
+        return new RejectReason(WRONG_TYPE,
+                subject + " value for key " + key + " is not a number (found " + typeName(value) + ")");
     }
 
-    static String notABoolean(String subject, String key, Object value) {
-        return subject + " value for key " + key + " is not a boolean (found " + typeName(value) + ")";
+    static RejectReason notABoolean(String subject, String key, Object value) {
+        return new RejectReason(WRONG_TYPE,
+                subject + " value for key " + key + " is not a boolean (found " + typeName(value) + ")");
     }
 
-    static String isNull(String subject, List<String> keys, String nullWord) {
+    static RejectReason isNull(String subject, List<String> keys, String nullWord) {
         List<String> sorted = new ArrayList<>(keys);
         sorted.sort(null);
         if (sorted.size() == 1) {
-            return subject + " value for key " + sorted.get(0) + " is " + nullWord;
+            return new RejectReason(WRONG_TYPE, subject + " value for key " + sorted.get(0) + " is " + nullWord);
         }
-        return subject + " values for keys " + String.join(", ", sorted) + " are " + nullWord;
+        return new RejectReason(WRONG_TYPE,
+                subject + " values for keys " + String.join(", ", sorted) + " are " + nullWord);
     }
 
-    static String healthNotANumber(String key, String value) {
-        return "tick_health value for key " + key + " is not a number: " + quote(value);
+    static RejectReason healthNotANumber(String key, String value) {
+        return new RejectReason(WRONG_TYPE, "tick_health value for key " + key + " is not a number: " + quote(value));
     }
 
-    static String lineTooLong(int maxBytes) {
-        return "line longer than " + maxBytes + " bytes";
+    static RejectReason lineTooLong(int maxBytes) {
+        return new RejectReason(TOO_LARGE, "line longer than " + maxBytes + " bytes");
     }
 
-    static String documentTooLarge(long maxBytes) {
-        return "JSON document larger than " + maxBytes + " bytes; split it or use NDJSON";
+    static RejectReason documentTooLarge(long maxBytes) {
+        return new RejectReason(TOO_LARGE, "JSON document larger than " + maxBytes + " bytes; split it or use NDJSON");
     }
 
     /** The JSON type name of a normalised value, as used in "found ..." phrases. */

@@ -1,5 +1,7 @@
 package dev.anneal.watcher.core.decode;
 
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.Objects;
 
@@ -11,25 +13,32 @@ import java.util.Objects;
  *
  * @param position where the rejected input starts ({@code file:line}, or {@code file:line[i]}
  *                 for one element of a JSON array)
- * @param reason   a short human-actionable explanation, e.g.
- *                 {@code non-finite number for key loss_total}
+ * @param cause    why, as created by whoever rejected it: a short human-actionable explanation, e.g.
+ *                 {@code non-finite number for key loss_total}, and its category
  * @param raw      the offending text: the line, the JSON element, or the whole document; never
  *                 null, truncated to {@link #MAX_RAW_CHARS} characters so that one huge bad input
  *                 cannot blow up a rejection report
  */
-public record Rejection(SourcePosition position, String reason, String raw) {
+public record Rejection(SourcePosition position, RejectReason cause, String raw) {
 
     /** Longest {@code raw} text kept (64 Ki characters); longer text is cut, not elided. */
     public static final int MAX_RAW_CHARS = 64 * 1024;
 
     public Rejection {
         Objects.requireNonNull(position, "position");
-        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(raw, "raw");
-        if (reason.isBlank()) {
-            throw new IllegalArgumentException("reason must not be blank");
-        }
         raw = truncate(raw);
+    }
+
+    /** The reason's text, exactly as reports, dead letters and replay outputs print it. */
+    public String reason() {
+        return cause.text();
+    }
+
+    /** The reason's category, for metrics and the dead-letter headers. */
+    public RejectionCategory category() {
+        return cause.category();
     }
 
     private static String truncate(String text) {
@@ -45,6 +54,6 @@ public record Rejection(SourcePosition position, String reason, String raw) {
 
     @Override
     public String toString() {
-        return position + ": " + reason;
+        return position + ": " + reason();
     }
 }

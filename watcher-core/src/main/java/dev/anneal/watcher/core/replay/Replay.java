@@ -13,6 +13,7 @@ import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RejectReason;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ public final class Replay {
             return;
         }
         TelemetryRecord record = ((DecodeResult.Decoded) result).record();
-        Optional<String> reason = rules.rejectReason(record);
+        Optional<RejectReason> reason = rules.rejectReason(record);
         if (reason.isPresent()) {
             reject(new Rejection(record.position(), reason.get(), RawText.of(record)));
             return;

@@ -1,7 +1,9 @@
 package dev.anneal.watcher.core.stream;
 
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +17,7 @@ import java.util.Objects;
  * Micrometer's Prometheus naming convention leaves as it is.
  *
  * <p>Every tag has a bounded set of values: rule ids come from the loaded rule set, states,
- * severities and actions are enums, and rejection reasons are reduced to a
+ * severities, actions and error classes are enums, and rejection reasons are reduced to a
  * {@link RejectionCategory}. Run ids are never tags.
  *
  * <p>Thread-safe (Micrometer meters are); one instance is shared by every stream task.
@@ -49,6 +51,15 @@ public final class WatcherMetrics {
     public static final String STATE_ERRORS = "watcher_state_errors_total";
     /** Rule reloads, tagged {@value #TAG_RESULT}: {@code applied}, {@code unchanged} or {@code refused}. */
     public static final String RULE_RELOADS = "watcher_rule_reloads_total";
+    /**
+     * Every error the daemon counts, tagged {@value #TAG_ERROR_CLASS} = {@link ErrorClass#id()}: one
+     * {@code bad_input} per rejected record (as in {@value #RECORDS_REJECTED}), one {@code bad_config}
+     * per rule evaluation error (as in {@value #RULE_ERRORS}) and per reload refused because the rule
+     * files did not load, one {@code fatal} per stored run state that could not be read (as in
+     * {@value #STATE_ERRORS}) and per reload that failed on a bug. The meters it sums
+     * keep their own series; this one answers "what kind of trouble, and how much" in one query.
+     */
+    public static final String ERRORS = "watcher_errors_total";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
@@ -57,6 +68,7 @@ public final class WatcherMetrics {
     public static final String TAG_ACTION = "action";
     public static final String TAG_OUTPUT = "output";
     public static final String TAG_RESULT = "result";
+    public static final String TAG_ERROR_CLASS = "error_class";
 
     /** {@value #TAG_OUTPUT} value of alert outputs. */
     public static final String OUTPUT_ALERT = "alert";
@@ -118,7 +130,16 @@ public final class WatcherMetrics {
 
     /** A reload was refused because the new rule files did not load; the old rules keep running. */
     public void reloadRefused() {
+        reloadRefused(ErrorClass.BAD_CONFIG);
+    }
+
+    /**
+     * A reload was refused for a failure of {@code errorClass}: {@link ErrorClass#BAD_CONFIG} when
+     * the rule files did not load, {@link ErrorClass#FATAL} when loading them failed on a bug.
+     */
+    public void reloadRefused(ErrorClass errorClass) {
         reload("refused");
+        error(errorClass);
     }
 
     private void reload(String result) {
@@ -135,6 +156,7 @@ public final class WatcherMetrics {
 
     void rejected(RejectionCategory category) {
         Counter.builder(RECORDS_REJECTED).tag(TAG_REASON, category.id()).register(registry).increment();
+        error(category.errorClass());
     }
 
     void ruleEvaluations(int count) {
@@ -145,6 +167,7 @@ public final class WatcherMetrics {
 
     void ruleError(String rule) {
         Counter.builder(RULE_ERRORS).tag(TAG_RULE, rule).register(registry).increment();
+        error(ErrorClass.BAD_CONFIG);
     }
 
     void alert(AlertEvent alert) {
@@ -162,6 +185,11 @@ public final class WatcherMetrics {
 
     void stateError() {
         stateErrors.increment();
+        error(ErrorClass.FATAL);
+    }
+
+    private void error(ErrorClass errorClass) {
+        Counter.builder(ERRORS).tag(TAG_ERROR_CLASS, errorClass.id()).register(registry).increment();
     }
 
     /** Records the latency of one alert output; negative spans (clock skew) count as zero. */

@@ -14,8 +14,11 @@ import dev.anneal.watcher.rules.engine.RunStateCodec;
 import dev.anneal.watcher.rules.engine.Step;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RecordKind;
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -37,6 +39,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The daemon's per-task processor: decode, validate, evaluate, publish (see {@link WatcherTopology}
@@ -61,6 +64,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** Reason of a dead letter whose value is null, empty or blank. */
     static final String EMPTY_MESSAGE = "empty message: no telemetry to decode";
+    /** {@link #EMPTY_MESSAGE} with its category. */
+    static final RejectReason EMPTY_MESSAGE_REASON = new RejectReason(RejectionCategory.EMPTY, EMPTY_MESSAGE);
     private static final byte[] SYNTHETIC_TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
     private final RuleSetHolder rules;
@@ -69,6 +74,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final Duration absenceInterval;
     private final RunStateCache cache;
     private final TelemetryDecoder decoder = new TelemetryDecoder();
+    private final DeadLetters deadLetters;
     /**
      * Required by the decoder; its values are never used as event time here, because records
      * without an envelope {@code ts} take their Kafka timestamp instead.
@@ -96,6 +102,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.rules = rules;
         this.clock = clock;
         this.metrics = metrics;
+        this.deadLetters = new DeadLetters(metrics);
         this.absenceInterval = absenceInterval;
         this.cache = new RunStateCache(cacheCapacity);
     }
@@ -210,23 +217,22 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                 : decoder.decodeMessage(source, line, record.value(), key != null ? key : meta.topic(), ordinal);
         if (results.isEmpty()) {
             // A tombstone or a blank message: nothing to evaluate, but nothing is dropped silently.
-            deadLetter(record, meta, source + ":" + line, EMPTY_MESSAGE);
+            deadLetter(record, meta, source + ":" + line, EMPTY_MESSAGE_REASON);
             return;
         }
         for (DecodeResult result : results) {
             if (result instanceof DecodeResult.Rejected r) {
-                deadLetter(record, meta, r.position().toString(), r.rejection().reason());
+                deadLetter(record, meta, r.position().toString(), r.rejection().cause());
                 continue;
             }
             TelemetryRecord decoded = ((DecodeResult.Decoded) result).record();
 
             // -------------------------------------------------------- validate
             if (key != null && !key.equals(decoded.runId())) {
-                deadLetter(record, meta, decoded.position().toString(), "envelope run_id \"" + decoded.runId()
-                        + "\" differs from the record key \"" + key + "\"; key records by their run id");
+                deadLetter(record, meta, decoded.position().toString(), runIdMismatch(decoded.runId(), key));
                 continue;
             }
-            Optional<String> reason = engine.ruleSet().rejectReason(decoded);
+            Optional<RejectReason> reason = engine.ruleSet().rejectReason(decoded);
             if (reason.isPresent()) {
                 deadLetter(record, meta, decoded.position().toString(), reason.get());
                 continue;
@@ -234,6 +240,12 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
             metrics.accepted();
             evaluate(withEventTime(decoded, record.timestamp()), record.timestamp());
         }
+    }
+
+    /** Reason of a dead letter whose envelope names a run other than the record key. */
+    static RejectReason runIdMismatch(String runId, String key) {
+        return new RejectReason(RejectionCategory.RUN_ID_MISMATCH, "envelope run_id \"" + runId
+                + "\" differs from the record key \"" + key + "\"; key records by their run id");
     }
 
     /** The record key as a run id, or null when the record has none (a null, empty or blank key). */
@@ -307,10 +319,11 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
             if (runId.equals(run.runId())) {
                 return run;
             }
-            LOG.error("the state stored under run {} belongs to run {}; starting run {} afresh", runId, run.runId(),
-                    runId);
+            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log(
+                    "the state stored under run {} belongs to run {}; starting run {} afresh", runId, run.runId(), runId);
         } catch (IllegalArgumentException e) {
-            LOG.error("the stored state of run {} cannot be read ({}); starting it afresh", runId, e.getMessage());
+            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log(
+                    "the stored state of run {} cannot be read ({}); starting it afresh", runId, e.getMessage());
         }
         metrics.stateError();
         return null;
@@ -393,7 +406,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (RuleError e : step.errors()) {
             metrics.ruleError(e.rule());
             if (loggedRuleErrors.add(e.rule())) {
-                LOG.warn("rule {} failed on {} of run {}: {} (further errors of this rule are only counted in {})",
+                ErrorLog.at(LOG, Level.WARN, ErrorClass.BAD_CONFIG).log(
+                        "rule {} failed on {} of run {}: {} (further errors of this rule are only counted in {})",
                         e.rule(), e.position(), runId, e.message(), WatcherMetrics.RULE_ERRORS);
             }
         }
@@ -408,21 +422,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /** Forwards the input record unchanged to the dead-letter topic, with the reason and origin as headers. */
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String position, String reason) {
-        RejectionCategory category = RejectionCategory.of(reason);
-        metrics.rejected(category);
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(WatcherTopics.HEADER_REASON, utf8(reason));
-        headers.add(WatcherTopics.HEADER_REASON_CATEGORY, utf8(category.id()));
-        headers.add(WatcherTopics.HEADER_SOURCE_TOPIC, utf8(meta.topic()));
-        headers.add(WatcherTopics.HEADER_SOURCE_PARTITION, utf8(Integer.toString(meta.partition())));
-        headers.add(WatcherTopics.HEADER_SOURCE_OFFSET, utf8(Long.toString(meta.offset())));
-        headers.add(WatcherTopics.HEADER_POSITION, utf8(position));
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
-                WatcherTopology.DLQ_SINK);
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String position, RejectReason reason) {
+        context.forward(deadLetters.letter(record, meta, position, reason), WatcherTopology.DLQ_SINK);
     }
 }

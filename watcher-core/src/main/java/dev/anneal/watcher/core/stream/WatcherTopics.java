@@ -1,5 +1,7 @@
 package dev.anneal.watcher.core.stream;
 
+import dev.anneal.watcher.rules.model.ErrorClass;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +54,12 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
     public static final String HEADER_REASON = "watcher.reason";
     /** Dead-letter header: the reason's bounded category ({@link RejectionCategory#id()}), for routing and metrics. */
     public static final String HEADER_REASON_CATEGORY = "watcher.reason.category";
+    /**
+     * Dead-letter header: the {@link ErrorClass#id()} of the rejection, the same value exit codes, the
+     * {@value WatcherMetrics#ERRORS} metric and the {@value ErrorLog#FIELD} log field use; every dead
+     * letter is {@code bad_input}.
+     */
+    public static final String HEADER_ERROR_CLASS = "watcher.error.class";
     /** Dead-letter header: the topic the record was read from. */
     public static final String HEADER_SOURCE_TOPIC = "watcher.source.topic";
     /** Dead-letter header: the partition it was read from, as decimal text. */

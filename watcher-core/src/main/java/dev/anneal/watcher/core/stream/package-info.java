@@ -8,8 +8,9 @@
  *   <li>{@link dev.anneal.watcher.core.stream.RuleSetHolder}: the current rule set, swapped on
  *       reload;</li>
  *   <li>{@link dev.anneal.watcher.core.stream.WatcherMetrics}: meter names and the meters;
- *       {@link dev.anneal.watcher.core.stream.RejectionCategory}: the bounded rejection
- *       categories;</li>
+ *       {@link dev.anneal.watcher.core.stream.ErrorLog}: the log field naming a failure's
+ *       {@link dev.anneal.watcher.rules.model.ErrorClass} (public API);</li>
+ *   <li>{@code DeadLetters}: a rejected record's dead letter, with its headers;</li>
  *   <li>{@link dev.anneal.watcher.core.stream.RunQueries}: read-only views of the run-state store
  *       for the HTTP API;</li>
  *   <li>{@link dev.anneal.watcher.core.stream.StreamsConfigs} and

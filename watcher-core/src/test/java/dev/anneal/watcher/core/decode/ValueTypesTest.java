@@ -3,6 +3,8 @@ package dev.anneal.watcher.core.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,19 +43,21 @@ class ValueTypesTest {
         String huge = "x".repeat(Rejection.MAX_RAW_CHARS + 10);
         String splitPair = "y".repeat(Rejection.MAX_RAW_CHARS - 1) + "\uD83D\uDE00";
 
-        assertThat(new Rejection(position, "r", huge).raw()).hasSize(Rejection.MAX_RAW_CHARS);
-        assertThat(new Rejection(position, "r", splitPair).raw()).hasSize(Rejection.MAX_RAW_CHARS - 1);
-        assertThat(new Rejection(position, "r", "").raw()).isEmpty();
-        assertThat(new Rejection(position, "bad", "x")).hasToString("f:1: bad");
+        assertThat(new Rejection(position, reason("r"), huge).raw()).hasSize(Rejection.MAX_RAW_CHARS);
+        assertThat(new Rejection(position, reason("r"), splitPair).raw()).hasSize(Rejection.MAX_RAW_CHARS - 1);
+        assertThat(new Rejection(position, reason("r"), "").raw()).isEmpty();
+        assertThat(new Rejection(position, reason("bad"), "x")).hasToString("f:1: bad");
     }
 
     @Test
     void rejectionRequiresItsParts() {
         SourcePosition position = SourcePosition.line("f", 1);
 
-        assertThatThrownBy(() -> new Rejection(position, "r", null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> new Rejection(null, "r", "x")).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> new Rejection(position, " ", "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Rejection(position, reason("r"), null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Rejection(null, reason("r"), "x")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Rejection(position, null, "x")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> reason(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RejectReason(null, "r")).isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -75,8 +79,14 @@ class ValueTypesTest {
     @Test
     void decodeResultExposesThePositionOfEitherOutcome() {
         SourcePosition position = SourcePosition.line("f", 3).element(1);
-        DecodeResult rejected = new DecodeResult.Rejected(new Rejection(position, "r", "x"));
+        DecodeResult.Rejected rejected = new DecodeResult.Rejected(new Rejection(position, reason("r"), "x"));
 
         assertThat(rejected.position()).isEqualTo(position);
+        assertThat(rejected.category()).isEqualTo(RejectionCategory.INVALID_JSON);
+        assertThat(rejected.rejection().reason()).isEqualTo("r");
+    }
+
+    private static RejectReason reason(String text) {
+        return new RejectReason(RejectionCategory.INVALID_JSON, text);
     }
 }

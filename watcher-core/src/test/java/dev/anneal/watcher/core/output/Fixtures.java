@@ -11,6 +11,8 @@ import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.ArrayList;
@@ -69,7 +71,8 @@ final class Fixtures {
         RunSummary run2 = new RunSummary("run-2", Action.PROMOTE, List.of("ready"), promote, promote, List.of());
         List<Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < rejectedCount; i++) {
-            rejections.add(new Rejection(at(10 + i), "invalid JSON: unexpected end", "{\"a\":"));
+            rejections.add(new Rejection(at(10 + i),
+                    new RejectReason(RejectionCategory.INVALID_JSON, "invalid JSON: unexpected end"), "{\"a\":"));
         }
         Map<String, Double> params = new LinkedHashMap<>();
         params.put("kl_threshold", 0.01);

@@ -6,6 +6,10 @@ import static dev.anneal.watcher.core.stream.Telemetry.healthy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Every rejected input reaches the dead-letter topic with its bytes unchanged and headers saying why. */
 class DeadLetterTest {
@@ -39,6 +44,7 @@ class DeadLetterTest {
             Map<String, String> headers = headers(dead);
             assertThat(headers).containsEntry("producer", "bridge-7")
                     .containsEntry(WatcherTopics.HEADER_REASON_CATEGORY, "invalid_json")
+                    .containsEntry(WatcherTopics.HEADER_ERROR_CLASS, "bad_input")
                     .containsEntry(WatcherTopics.HEADER_SOURCE_TOPIC, "anneal.telemetry")
                     .containsEntry(WatcherTopics.HEADER_SOURCE_PARTITION, "0")
                     .containsEntry(WatcherTopics.HEADER_SOURCE_OFFSET, "1")
@@ -64,7 +70,8 @@ class DeadLetterTest {
             h.send("run-a", "   ");
             h.send("run-a", null);
 
-            List<String> got = h.dlq.readRecordsToList().stream()
+            List<TestRecord<byte[], byte[]>> dead = h.dlq.readRecordsToList();
+            List<String> got = dead.stream()
                     .map(r -> headers(r).get(WatcherTopics.HEADER_POSITION) + " "
                             + headers(r).get(WatcherTopics.HEADER_REASON_CATEGORY) + " | "
                             + headers(r).get(WatcherTopics.HEADER_REASON))
@@ -79,9 +86,40 @@ class DeadLetterTest {
                             + " \"run-a\"; key records by their run id",
                     "anneal.telemetry/0:6 empty | " + WatcherProcessor.EMPTY_MESSAGE,
                     "anneal.telemetry/0:7 empty | " + WatcherProcessor.EMPTY_MESSAGE);
+            // Every rejection, whatever its category, is bad input.
+            assertThat(dead).extracting(r -> headers(r).get(WatcherTopics.HEADER_ERROR_CLASS))
+                    .hasSize(8).containsOnly("bad_input");
             assertThat(h.recommendations.isEmpty()).as("nothing was accepted").isTrue();
             assertThat(h.store().approximateNumEntries()).isZero();
         }
+    }
+
+    @Test
+    void theFirstRejectionOfEachCategoryIsLoggedWithItsErrorClass() {
+        Logger logger = (Logger) LoggerFactory.getLogger(DeadLetters.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try (StreamHarness h = new StreamHarness(stateDir, StreamHarness.annealGates())) {
+            h.send("run-a", "{not json");
+            h.send("run-a", "{\"epoch\": 1.0, \"loss_total\": 1.3}");
+            h.send("run-a", "[1");
+            h.send("run-a", "{\"epoch\": 1.0, \"loss_total\": 1.4}");
+            assertThat(h.dlq.readRecordsToList()).hasSize(4);
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN);
+        assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "rejected the record at anneal.telemetry/0:1: invalid JSON: Unexpected character ('n' (code 110)): "
+                        + "was expecting double-quote to start field name (line 1, column 2) (further invalid_json "
+                        + "rejections of this task are only counted in watcher_records_rejected_total and "
+                        + "dead-lettered)",
+                "rejected the record at anneal.telemetry/0:2: missing keys grad_norm, kl_divergence (further "
+                        + "missing_keys rejections of this task are only counted in watcher_records_rejected_total "
+                        + "and dead-lettered)");
+        assertThat(appender.list).allSatisfy(e -> assertThat(e.getKeyValuePairs())
+                .extracting(kv -> kv.key + "=" + kv.value).contains(ErrorLog.FIELD + "=bad_input"));
     }
 
     @Test

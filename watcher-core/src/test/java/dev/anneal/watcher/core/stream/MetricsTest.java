@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,9 @@ class MetricsTest {
         assertThat(recs.count()).isEqualTo(2);
         assertThat(recs.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(500.0);
         assertThat(count(registry, WatcherMetrics.STATE_ERRORS)).isZero();
+        assertThat(registry.get(WatcherMetrics.ERRORS).counters()).as("only bad input so far").hasSize(1);
+        assertThat(registry.get(WatcherMetrics.ERRORS).tag(WatcherMetrics.TAG_ERROR_CLASS, "bad_input")
+                .counter().count()).as("every rejected record").isEqualTo(3);
     }
 
     @Test
@@ -76,6 +80,21 @@ class MetricsTest {
         }
         assertThat(metrics.registry().get(WatcherMetrics.RULE_ERRORS).tag(WatcherMetrics.TAG_RULE, "entropy_shift")
                 .counter().count()).isEqualTo(1);
+        assertThat(metrics.registry().get(WatcherMetrics.ERRORS).tag(WatcherMetrics.TAG_ERROR_CLASS, "bad_config")
+                .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aStoredStateThatCannotBeReadIsAFatalError() {
+        WatcherMetrics metrics = new WatcherMetrics();
+        try (StreamHarness h = new StreamHarness(stateDir, new RuleSetHolder(RULES), metrics,
+                new StreamHarness.MutableClock(StreamHarness.START))) {
+            h.store().put("run-a", "not a state".getBytes(StandardCharsets.UTF_8));
+            h.send("run-a", healthy());
+        }
+        assertThat(count(metrics.registry(), WatcherMetrics.STATE_ERRORS)).isEqualTo(1);
+        assertThat(metrics.registry().get(WatcherMetrics.ERRORS).tag(WatcherMetrics.TAG_ERROR_CLASS, "fatal")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test
@@ -88,6 +107,8 @@ class MetricsTest {
                 .counter().count()).isEqualTo(2);
         assertThat(metrics.registry().get(WatcherMetrics.RULE_RELOADS).tag(WatcherMetrics.TAG_RESULT, "applied")
                 .counter().count()).isEqualTo(1);
+        assertThat(metrics.registry().get(WatcherMetrics.ERRORS).tag(WatcherMetrics.TAG_ERROR_CLASS, "bad_config")
+                .counter().count()).as("a refused reload is bad configuration").isEqualTo(2);
     }
 
     private static double count(MeterRegistry registry, String name) {

@@ -2,6 +2,8 @@ package dev.anneal.watcher.rules.engine;
 
 import dev.anneal.watcher.rules.model.FieldValues;
 import dev.anneal.watcher.rules.model.RecordKind;
+import dev.anneal.watcher.rules.model.RejectReason;
+import dev.anneal.watcher.rules.model.RejectionCategory;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import dev.anneal.watcher.rules.spec.Requirement;
 import java.util.ArrayList;
@@ -108,9 +110,10 @@ public final class RuleSet {
     /**
      * Checks a record against the packs' requirements for its kind.
      *
-     * @return the rejection reason, or empty when the record is acceptable
+     * @return the rejection reason with its category ({@code missing_keys}, {@code wrong_type} or
+     *         {@code non_finite}), or empty when the record is acceptable
      */
-    public Optional<String> rejectReason(TelemetryRecord record) {
+    public Optional<RejectReason> rejectReason(TelemetryRecord record) {
         List<Requirement> reqs = requirements.get(record.kind());
         if (reqs.isEmpty()) {
             return Optional.empty();
@@ -129,26 +132,30 @@ public final class RuleSet {
             }
         }
         if (!missing.isEmpty()) {
-            return Optional.of("missing keys " + String.join(", ", missing));
+            return reject(RejectionCategory.MISSING_KEYS, "missing keys " + String.join(", ", missing));
         }
         for (Requirement r : reqs) {
             for (String key : r.numeric()) {
                 Object v = record.field(key);
                 if (!(v instanceof Number n)) {
-                    return Optional.of("non-numeric value for key " + key + ": " + describe(v));
+                    return reject(RejectionCategory.WRONG_TYPE, "non-numeric value for key " + key + ": " + describe(v));
                 }
                 if (!Double.isFinite(n.doubleValue())) {
-                    return Optional.of("non-finite number for key " + key);
+                    return reject(RejectionCategory.NON_FINITE, "non-finite number for key " + key);
                 }
             }
             for (String key : r.text()) {
                 Object v = record.field(key);
                 if (!(v instanceof String)) {
-                    return Optional.of("non-string value for key " + key + ": " + describe(v));
+                    return reject(RejectionCategory.WRONG_TYPE, "non-string value for key " + key + ": " + describe(v));
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<RejectReason> reject(RejectionCategory category, String text) {
+        return Optional.of(new RejectReason(category, text));
     }
 
     private static String describe(Object v) {

@@ -127,7 +127,7 @@ class DeterminismTest {
             if (in.record() != null) {
                 var rejected = rs.rejectReason(in.record());
                 if (rejected.isPresent()) {
-                    events.add(in.record().position() + ": " + rejected.get());
+                    events.add(in.record().position() + ": " + rejected.get().text());
                     continue;
                 }
             }
