@@ -137,6 +137,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback, B
             admin = null;
             running = null;
             perTest = false;
+            failed = false;
         }
     }
 

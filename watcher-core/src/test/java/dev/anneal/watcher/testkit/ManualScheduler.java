@@ -60,11 +60,6 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         return queue.size();
     }
 
-    /** The time this scheduler has advanced by since it was made. */
-    public synchronized Duration elapsed() {
-        return Duration.ofNanos(nowNanos);
-    }
-
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         return enqueue(new Task<>(() -> {

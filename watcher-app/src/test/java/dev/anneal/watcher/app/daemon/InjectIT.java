@@ -1,6 +1,8 @@
 package dev.anneal.watcher.app.daemon;
 
 import static dev.anneal.watcher.app.daemon.ItSupport.field;
+import static dev.anneal.watcher.testkit.TopicReader.key;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,14 +142,14 @@ class InjectIT {
             }
 
             List<ConsumerRecord<byte[], byte[]>> deadLetters = dlq.await(Scenario.MALFORMED.deadLetters());
-            assertThat(deadLetters).extracting(InjectIT::key).containsOnly("it-malformed");
+            assertThat(deadLetters).extracting(TopicReader::key).containsOnly("it-malformed");
             assertThat(deadLetters).allSatisfy(d ->
                     assertThat(headers(d)).containsEntry(WatcherTopics.HEADER_SYNTHETIC, "true"));
 
-            assertThat(realRecs.await(1)).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realAlerts.await(1)).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realAlerts.readToEnd()).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realRecs.readToEnd()).extracting(InjectIT::key).containsOnly("real-1");
+            assertThat(realRecs.await(1)).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realAlerts.await(1)).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realAlerts.readToEnd()).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realRecs.readToEnd()).extracting(TopicReader::key).containsOnly("real-1");
             assertThat(realRecs.records()).allSatisfy(r ->
                     assertThat(field(value(r), "synthetic")).isEqualTo("false"));
         }
@@ -277,14 +279,6 @@ class InjectIT {
         StringWriter err = new StringWriter();
         int code = Cli.execute(new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err), args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> r) {
-        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {

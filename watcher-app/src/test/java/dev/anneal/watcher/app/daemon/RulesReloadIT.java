@@ -2,6 +2,7 @@ package dev.anneal.watcher.app.daemon;
 
 import static dev.anneal.watcher.app.daemon.ItSupport.field;
 import static dev.anneal.watcher.app.daemon.ItSupport.ppo;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -13,11 +14,9 @@ import dev.anneal.watcher.testkit.KafkaBroker;
 import dev.anneal.watcher.testkit.KafkaTopics;
 import dev.anneal.watcher.testkit.TopicReader;
 import io.micrometer.core.instrument.Counter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +86,7 @@ class RulesReloadIT {
             // The second breaching record fires loss_streak: its pending state survived the reload.
             // kl 0.03 now breaches the new limit.
             KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(3, 0.03, 1.0));
-            List<String> fired = alerts.await(2).stream().map(RulesReloadIT::value).toList();
+            List<String> fired = alerts.await(2).stream().map(TopicReader::value).toList();
             assertThat(fired).extracting(v -> field(v, "rule") + " " + field(v, "state") + " " + field(v, "threshold"))
                     .containsExactlyInAnyOrder("loss_streak firing 2.0", "kl_high firing 0.02");
             assertThat(fired).allSatisfy(v -> assertThat(field(v, "rule_set")).isEqualTo(v2));
@@ -110,7 +109,7 @@ class RulesReloadIT {
 
             // The running (v2) rules keep evaluating: both alerts resolve under them.
             KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
-            List<String> all = alerts.await(4).stream().map(RulesReloadIT::value).toList();
+            List<String> all = alerts.await(4).stream().map(TopicReader::value).toList();
             assertThat(all.subList(2, 4)).extracting(v -> field(v, "rule") + " " + field(v, "state") + " "
                     + field(v, "rule_set")).containsExactlyInAnyOrder("loss_streak resolved " + v2,
                     "kl_high resolved " + v2);
@@ -143,9 +142,5 @@ class RulesReloadIT {
     private static double reloads(WatcherApp app, String result) {
         Counter c = app.registry().find(WatcherMetrics.RULE_RELOADS).tag(WatcherMetrics.TAG_RESULT, result).counter();
         return c == null ? 0 : c.count();
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return new String(r.value(), StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import static dev.anneal.watcher.app.daemon.ItSupport.field;
 import static dev.anneal.watcher.app.daemon.ItSupport.get;
 import static dev.anneal.watcher.app.daemon.ItSupport.healthy;
 import static dev.anneal.watcher.app.daemon.ItSupport.ppo;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.app.config.WatcherConfig;
@@ -54,7 +55,7 @@ class WatcherAppIT {
                 KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-a", healthy(), ppo(1.37, 0.07, 2.6),
                         healthy());
 
-                List<String> alertValues = alerts.await(6).stream().map(WatcherAppIT::value).toList();
+                List<String> alertValues = alerts.await(6).stream().map(TopicReader::value).toList();
                 assertThat(alertValues).extracting(v -> field(v, "rule") + " " + field(v, "state")).containsExactly(
                         "kl_grad_rollback firing", "kl_gate firing", "grad_gate firing",
                         "kl_grad_rollback resolved", "kl_gate resolved", "grad_gate resolved");
@@ -177,9 +178,5 @@ class WatcherAppIT {
             out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return new String(r.value(), StandardCharsets.UTF_8);
     }
 }
