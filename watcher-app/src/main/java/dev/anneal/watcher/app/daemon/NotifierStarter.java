@@ -11,8 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,7 +38,8 @@ import org.slf4j.LoggerFactory;
 final class NotifierStarter {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierStarter.class);
-    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    /** How often {@link #watchFailure} checks. */
+    static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private NotifierStarter() {
     }
@@ -60,30 +66,52 @@ final class NotifierStarter {
     }
 
     /**
-     * Watches a notifier's {@code failure} ({@link Notifier#failure}) from a daemon thread and calls
-     * {@code onFailure} once, with why, when one of its receiver workers stops by itself: an app that runs a notifier stops then (exit 70,
-     * so a supervisor restarts it) rather than running on without delivering. Running the returned
-     * action stops watching.
+     * Watches a notifier's {@code failure} ({@link Notifier#failure}) from a daemon thread of its own
+     * and calls {@code onFailure} once, with why, when one of its receiver workers stops by itself:
+     * an app that runs a notifier stops then (exit 70, so a supervisor restarts it) rather than
+     * running on without delivering. Running the returned action stops watching and the thread.
      */
     static Runnable watchFailure(Supplier<Optional<String>> failure, String threadName,
             Consumer<String> onFailure) {
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    Optional<String> f = failure.get();
-                    if (f.isPresent()) {
-                        onFailure.accept("notifier stopped: " + f.get());
-                        return;
-                    }
-                    Thread.sleep(WATCH_INTERVAL.toMillis());
-                }
-            } catch (InterruptedException e) {
-                // closed
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable stop = watchFailure(failure, scheduler, onFailure);
+        return () -> {
+            stop.run();
+            scheduler.shutdownNow();
+        };
+    }
+
+    /**
+     * Watches {@code failure} on {@code scheduler}: a check at once and then every
+     * {@link #WATCH_INTERVAL}, until the first failure (reported once, and the checks end) or
+     * until the returned action runs. The scheduler stays the caller's.
+     */
+    static Runnable watchFailure(Supplier<Optional<String>> failure, ScheduledExecutorService scheduler,
+            Consumer<String> onFailure) {
+        AtomicReference<Future<?>> checks = new AtomicReference<>();
+        AtomicBoolean over = new AtomicBoolean();
+        Runnable check = () -> {
+            if (over.get()) {
+                return;
             }
-        }, threadName);
-        t.setDaemon(true);
-        t.start();
-        return t::interrupt;
+            Optional<String> f = failure.get();
+            if (f.isPresent() && over.compareAndSet(false, true)) {
+                Optional.ofNullable(checks.get()).ifPresent(c -> c.cancel(false));
+                onFailure.accept("notifier stopped: " + f.get());
+            }
+        };
+        checks.set(scheduler.scheduleWithFixedDelay(check, 0, WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
+        if (over.get()) {
+            checks.get().cancel(false); // the first check, run before the future was set, found the failure
+        }
+        return () -> {
+            over.set(true);
+            checks.get().cancel(false);
+        };
     }
 
     private static void createUndeliverableTopic(WatcherConfig config, Admin admin, Duration timeout)

@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,9 @@ import org.slf4j.event.Level;
  * quiet period ({@link #DEBOUNCE}, so that a save that writes in several steps reloads once);
  * after it, the rules reload only if the content of one of the rule files differs from what was
  * last loaded or refused. SIGHUP reloads unconditionally. Built-in packs never change.
+ *
+ * <p>The quiet period runs on a scheduler: the reloader's own thread in the daemon, one a test
+ * steps through in tests, so that a test can tell when the check after a change has run.
  */
 public final class RulesReloader implements AutoCloseable {
 
@@ -70,6 +77,10 @@ public final class RulesReloader implements AutoCloseable {
     private final List<Path> files;
     private final Map<Path, String> lastSeen = new HashMap<>();
     private final Object reloadLock = new Object();
+    private final ScheduledExecutorService debounce;
+    /** Guards {@link #pendingCheck}; not the monitor, which {@link #close} holds while it waits for the watcher. */
+    private final Object checkLock = new Object();
+    private ScheduledFuture<?> pendingCheck;
     private WatchService watchService;
     private Thread thread;
     private Signals.Handle hangup;
@@ -82,6 +93,20 @@ public final class RulesReloader implements AutoCloseable {
      */
     public RulesReloader(List<String> packs, Map<String, String> params, RuleSetHolder holder,
             WatcherMetrics metrics) {
+        this(packs, params, holder, metrics, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watcher-rules-reload-check");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /**
+     * As the public constructor, with the scheduler that runs the check after each quiet period;
+     * the reloader shuts it down when it closes.
+     */
+    RulesReloader(List<String> packs, Map<String, String> params, RuleSetHolder holder, WatcherMetrics metrics,
+            ScheduledExecutorService debounce) {
+        this.debounce = Objects.requireNonNull(debounce, "debounce");
         this.packs = List.copyOf(packs);
         this.params = Map.copyOf(params);
         this.holder = Objects.requireNonNull(holder, "holder");
@@ -176,19 +201,34 @@ public final class RulesReloader implements AutoCloseable {
             while (true) {
                 WatchKey key = watchService.take();
                 drain(key);
-                // Quiet period: keep absorbing events until none arrives for DEBOUNCE.
-                WatchKey more;
-                while ((more = watchService.poll(DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-                    drain(more);
-                }
-                if (changed().isPresent()) {
-                    reload("file change: " + changed().get());
-                }
+                checkAfterQuietPeriod();
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
+        } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.error("rule file watching stopped; SIGHUP still reloads", e);
+        }
+    }
+
+    /** (Re)starts the quiet period: the check runs once no event has come for {@link #DEBOUNCE}. */
+    private void checkAfterQuietPeriod() {
+        synchronized (checkLock) {
+            if (pendingCheck != null) {
+                pendingCheck.cancel(false);
+            }
+            pendingCheck = debounce.schedule(this::checkFiles, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Reloads when a rule file's content differs from what was last loaded or refused. */
+    private void checkFiles() {
+        try {
+            Optional<Path> changed = changed();
+            if (changed.isPresent()) {
+                reload("file change: " + changed.get());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("checking the rule files failed; the next change or SIGHUP tries again", e);
         }
     }
 
@@ -240,5 +280,6 @@ public final class RulesReloader implements AutoCloseable {
             }
             thread = null;
         }
+        debounce.shutdownNow();
     }
 }

@@ -2,13 +2,15 @@ package dev.anneal.watcher.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.rules.load.RuleSets;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.stream.TopicSetup;
 import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.core.stream.WatcherTopology;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
+import dev.anneal.watcher.rules.load.RuleSets;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,21 +21,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <h2>How</h2>
  * <ol>
- *   <li>A single-node broker runs in this JVM ({@link EmbeddedKafkaBroker}), so it outlives every
+ *   <li>A single-node broker runs in this JVM ({@link KafkaBroker}), so it outlives every
  *       daemon; the daemon's topics are created with {@link TopicSetup} ({@value #PARTITIONS}
  *       partitions, the recommendations topic compacted, as the daemon creates them).</li>
  *   <li>{@link CrashStream} generates 100,000 PPO records ({@value #SEGMENTS} segments of
@@ -102,12 +101,15 @@ class CrashIT {
     private static final Pattern OUTPUT_LOG = Pattern.compile(" dev\\.anneal\\.watcher\\.(alerts|recommendations) - ");
     private static final String CHANGELOG = APPLICATION_ID + "-" + WatcherTopology.STORE + "-changelog";
 
-    /** Kept when the test fails: the daemon logs ({@code daemon-<life>.log}), the input file, the broker. */
+    /** The broker keeps its data when the test fails, and prints where. */
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
+
+    /** Kept when the test fails: the daemon logs ({@code daemon-<life>.log}) and the input file. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private final long t0 = System.nanoTime();
-    private EmbeddedKafkaBroker broker;
     private CrashDaemon daemon;
 
     /** What one kill found. */
@@ -120,75 +122,68 @@ class CrashIT {
         if (daemon != null) {
             daemon.destroyQuietly();
         }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void killNineWhileConsumingLosesAndDuplicatesNothing() throws Exception {
         log("seed %d, %d records, %d kills, %s, child JVM %s; work dir %s (kept if the test fails)", SEED, RECORDS,
                 KILLS, GUARANTEE, CHILD_JVM, dir);
-        broker = EmbeddedKafkaBroker.start(0, dir.resolve("kafka"));
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers();
         WatcherTopics topics = WatcherTopics.defaults();
         String input = topics.inputTopics().get(0);
         log("broker on %s", bootstrap);
 
         List<Kill> kills = new ArrayList<>();
-        CrashStream stream;
-        long total;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            TopicSetup.createMissing(admin, topics, new TopicSetup.Settings(PARTITIONS, (short) -1),
-                    Duration.ofSeconds(60));
+        Admin admin = KAFKA.admin();
+        TopicSetup.createMissing(admin, topics, new TopicSetup.Settings(PARTITIONS, (short) -1),
+                Duration.ofSeconds(60));
 
-            // Event times a day ahead of the wall clock (see CrashStream), whole seconds.
-            Instant base = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-            stream = CrashStream.generateAndProduce(dir, RECORDS, SEGMENTS, RUNS, SEED, base, bootstrap, input,
-                    PARTITIONS);
-            total = stream.records();
-            Map<TopicPartition, Long> inputEnds = ends(admin, List.of(input), IsolationLevel.READ_UNCOMMITTED);
-            for (int p = 0; p < PARTITIONS; p++) {
-                assertThat(inputEnds.get(new TopicPartition(input, p))).as("input partition %d", p)
-                        .isEqualTo(stream.recordsIn(p));
-            }
-            log("produced %d records to %s (%s per partition)", total, input, inputEnds.values());
-
-            // Kill points: one per slice of the stream, at a seeded random place inside it.
-            SplittableRandom random = new SplittableRandom(SEED);
-            long committed = 0;
-            int life = 0;
-            for (int k = 0; k < KILLS; k++) {
-                double fraction = 0.05 + 0.8 * (k + 0.2 + 0.6 * random.nextDouble()) / KILLS;
-                long threshold = Math.max((long) (fraction * total), committed + 1_000);
-                daemon = startDaemon(++life, bootstrap);
-                long reached = awaitCommitted(admin, input, threshold);
-                boolean pending = awaitPendingOutputs(admin, topics);
-                long before = committed(admin, input);
-                Duration age = daemon.age();
-                int exit = daemon.kill();
-                long after = committed(admin, input);
-                logProblems(daemon);
-                Kill kill = new Kill(life, daemon.pid(), threshold, before, after, pending, age, exit);
-                kills.add(kill);
-                log("kill -9 #%d: life %d (pid %d) after %.1f s; committed input offsets %d at the threshold %d, "
-                                + "%d at the kill, %d after it; outputs in flight: %s; exit %d", k + 1, life,
-                        kill.pid(), age.toMillis() / 1000.0, reached, threshold, before, after,
-                        pending ? "yes" : "none seen", exit);
-                assertThat(after).as("kill #%d: committed offsets went back", k + 1).isGreaterThanOrEqualTo(before);
-                committed = after;
-            }
-
-            // The last life consumes to the end and stops gracefully.
-            daemon = startDaemon(++life, bootstrap);
-            awaitCommitted(admin, input, total);
-            int exit = daemon.stop(Duration.ofSeconds(60));
-            logProblems(daemon);
-            log("life %d committed all %d records in %.1f s; SIGTERM -> exit %d", life, total,
-                    daemon.age().toMillis() / 1000.0, exit);
-            assertThat(exit).as("graceful stop exit code\n%s", daemon.logTail(40)).isZero();
-            assertThat(committed(admin, input)).isEqualTo(total);
+        // Event times a day ahead of the wall clock (see CrashStream), whole seconds.
+        Instant base = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        CrashStream stream = CrashStream.generateAndProduce(dir, RECORDS, SEGMENTS, RUNS, SEED, base, bootstrap,
+                input, PARTITIONS);
+        long total = stream.records();
+        Map<TopicPartition, Long> inputEnds = ends(admin, List.of(input), IsolationLevel.READ_UNCOMMITTED);
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(inputEnds.get(new TopicPartition(input, p))).as("input partition %d", p)
+                    .isEqualTo(stream.recordsIn(p));
         }
+        log("produced %d records to %s (%s per partition)", total, input, inputEnds.values());
+
+        // Kill points: one per slice of the stream, at a seeded random place inside it.
+        SplittableRandom random = new SplittableRandom(SEED);
+        long committed = 0;
+        int life = 0;
+        for (int k = 0; k < KILLS; k++) {
+            double fraction = 0.05 + 0.8 * (k + 0.2 + 0.6 * random.nextDouble()) / KILLS;
+            long threshold = Math.max((long) (fraction * total), committed + 1_000);
+            daemon = startDaemon(++life, bootstrap);
+            long reached = awaitCommitted(admin, input, threshold);
+            boolean pending = awaitPendingOutputs(admin, topics);
+            long before = committed(admin, input);
+            Duration age = daemon.age();
+            int exit = daemon.kill();
+            long after = committed(admin, input);
+            logProblems(daemon);
+            Kill kill = new Kill(life, daemon.pid(), threshold, before, after, pending, age, exit);
+            kills.add(kill);
+            log("kill -9 #%d: life %d (pid %d) after %.1f s; committed input offsets %d at the threshold %d, "
+                            + "%d at the kill, %d after it; outputs in flight: %s; exit %d", k + 1, life,
+                    kill.pid(), age.toMillis() / 1000.0, reached, threshold, before, after,
+                    pending ? "yes" : "none seen", exit);
+            assertThat(after).as("kill #%d: committed offsets went back", k + 1).isGreaterThanOrEqualTo(before);
+            committed = after;
+        }
+
+        // The last life consumes to the end and stops gracefully.
+        daemon = startDaemon(++life, bootstrap);
+        awaitCommitted(admin, input, total);
+        int exit = daemon.stop(Duration.ofSeconds(60));
+        logProblems(daemon);
+        log("life %d committed all %d records in %.1f s; SIGTERM -> exit %d", life, total,
+                daemon.age().toMillis() / 1000.0, exit);
+        assertThat(exit).as("graceful stop exit code\n%s", daemon.logTail(40)).isZero();
+        assertThat(committed(admin, input)).isEqualTo(total);
 
         // The kills really happened mid-stream, while the daemon was consuming.
         long previous = 0;
@@ -267,30 +262,24 @@ class CrashIT {
     }
 
     /** Waits until the committed input offsets reach {@code target}; returns them. */
-    private long awaitCommitted(Admin admin, String input, long target) throws Exception {
-        long deadline = System.nanoTime() + LIFE_TIMEOUT.toNanos();
-        long last = -1;
-        long lastLog = System.nanoTime();
-        while (true) {
-            long c = committed(admin, input);
-            if (c >= target) {
-                return c;
-            }
-            if (!daemon.isAlive()) {
-                throw new AssertionError("daemon life " + daemon.life() + " exited by itself with "
-                        + exitValue() + " at committed " + c + "\n" + daemon.logTail(60));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("daemon life " + daemon.life() + " did not commit " + target
-                        + " input offsets within " + LIFE_TIMEOUT + " (at " + c + ")\n" + daemon.logTail(60));
-            }
-            if (c != last && System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
-                log("life %d: committed %d / %d", daemon.life(), c, target);
-                lastLog = System.nanoTime();
-            }
-            last = c;
-            Thread.sleep(20);
-        }
+    private long awaitCommitted(Admin admin, String input, long target) {
+        long[] lastLog = {System.nanoTime()};
+        return Await.value(LIFE_TIMEOUT, "daemon life " + daemon.life() + " commits " + target + " input offsets",
+                () -> {
+                    long c = committed(admin, input);
+                    if (c >= target) {
+                        return Optional.of(c);
+                    }
+                    if (!daemon.isAlive()) {
+                        throw new AssertionError("daemon life " + daemon.life() + " exited by itself with "
+                                + exitValue() + " at committed " + c + "\n" + daemon.logTail(60));
+                    }
+                    if (System.nanoTime() - lastLog[0] > TimeUnit.SECONDS.toNanos(5)) {
+                        log("life %d: committed %d / %d", daemon.life(), c, target);
+                        lastLog[0] = System.nanoTime();
+                    }
+                    return Optional.empty();
+                });
     }
 
     private int exitValue() {
@@ -306,48 +295,27 @@ class CrashIT {
      * Waits (at most {@link #PENDING_WAIT_MS}) until an output partition holds records of an open
      * transaction: its high watermark is above its last stable offset. True if one did.
      */
-    private boolean awaitPendingOutputs(Admin admin, WatcherTopics topics) throws Exception {
+    private boolean awaitPendingOutputs(Admin admin, WatcherTopics topics) {
         List<String> outputs = List.of(topics.alerts(), topics.recommendations());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PENDING_WAIT_MS);
-        while (System.nanoTime() < deadline && daemon.isAlive()) {
+        return Await.within(Duration.ofMillis(PENDING_WAIT_MS), () -> {
+            if (!daemon.isAlive()) {
+                return false;
+            }
             Map<TopicPartition, Long> stable = ends(admin, outputs, IsolationLevel.READ_COMMITTED);
             Map<TopicPartition, Long> high = ends(admin, outputs, IsolationLevel.READ_UNCOMMITTED);
-            for (Map.Entry<TopicPartition, Long> e : high.entrySet()) {
-                if (e.getValue() > stable.get(e.getKey())) {
-                    return true;
-                }
-            }
-            Thread.sleep(5);
-        }
-        return false;
+            return high.entrySet().stream().anyMatch(e -> e.getValue() > stable.get(e.getKey()));
+        });
     }
 
     /** The sum of the application's committed offsets on the input topic (0 before its first commit). */
-    private static long committed(Admin admin, String input) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        long sum = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-            if (e.getKey().topic().equals(input) && e.getValue() != null) {
-                sum += e.getValue().offset();
-            }
-        }
-        return sum;
+    private static long committed(Admin admin, String input) {
+        return KafkaTopics.committed(admin, APPLICATION_ID, input).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** End offsets of every partition of {@code topicNames}: last stable offsets or high watermarks. */
-    private static Map<TopicPartition, Long> ends(Admin admin, List<String> topicNames, IsolationLevel isolation)
-            throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (String t : topicNames) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                request.put(new TopicPartition(t, p), OffsetSpec.latest());
-            }
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = admin
-                .listOffsets(request, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS);
+    private static Map<TopicPartition, Long> ends(Admin admin, List<String> topicNames, IsolationLevel isolation) {
         Map<TopicPartition, Long> out = new HashMap<>();
-        infos.forEach((tp, info) -> out.put(tp, info.offset()));
+        topicNames.forEach(t -> out.putAll(KafkaTopics.endOffsets(admin, t, isolation)));
         return out;
     }
 

@@ -14,6 +14,7 @@ import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.testkit.TopicReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,12 +28,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The two sides of the crash test's comparison, in one normal form: per run id, in order, the
@@ -145,35 +142,15 @@ final class CrashOutputs {
     }
 
     /**
-     * Every record of {@code topic} from its beginning to its end, as a consumer with
-     * {@code isolation.level=read_committed} (or read_uncommitted) sees them. The end is the last
-     * stable offset (committed) or the high watermark (uncommitted) when reading starts; call
-     * this once no transaction is open.
+     * Every record of {@code topic} from its beginning to its end (its high watermarks when reading
+     * starts), as a consumer with {@code isolation.level=read_committed} (or read_uncommitted) sees
+     * them; call this once no transaction is open.
      */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean committed) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+        try (TopicReader reader = new TopicReader(bootstrap, topic,
+                committed ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED)) {
+            return reader.readToEnd(Duration.ofSeconds(120));
         }
-        return out;
     }
 
     // ------------------------------------------------------------------ normal form

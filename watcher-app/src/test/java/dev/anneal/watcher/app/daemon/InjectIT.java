@@ -1,6 +1,8 @@
 package dev.anneal.watcher.app.daemon;
 
 import static dev.anneal.watcher.app.daemon.ItSupport.field;
+import static dev.anneal.watcher.testkit.TopicReader.key;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,10 +11,12 @@ import dev.anneal.watcher.app.cli.Cli;
 import dev.anneal.watcher.app.cli.ExitCodes;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.daemon.ItSupport.Names;
-import dev.anneal.watcher.app.daemon.ItSupport.Reader;
 import dev.anneal.watcher.core.inject.Scenario;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.stream.WatcherTopics;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.TopicReader;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,7 +24,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,14 +51,14 @@ class InjectIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path brokerDir;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
+
     @TempDir
     static Path stateDir;
     @TempDir
     static Path files;
 
-    private EmbeddedKafkaBroker broker;
     private WatcherApp app;
     private final Names names = Names.fresh("inject");
     private String bootstrap;
@@ -69,10 +73,8 @@ class InjectIT {
 
     @BeforeAll
     void start() throws Exception {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-        bootstrap = broker.bootstrapServers();
-        WatcherConfig c = ItSupport.config(Optional.of(bootstrap), brokerDir, stateDir, names,
-                List.of("anneal-gates"), false);
+        bootstrap = KAFKA.bootstrapServers();
+        WatcherConfig c = ItSupport.config(KAFKA, stateDir, names, List.of("anneal-gates"), false);
         WatcherConfig.Topics t = c.topics();
         WatcherConfig quarantined = new WatcherConfig(c.kafka(), c.embedded(), new WatcherConfig.Topics(t.input(),
                 t.inputPattern(), t.alerts(), t.recommendations(), t.dlq(), t.partitions(), t.replicationFactor(),
@@ -85,9 +87,6 @@ class InjectIT {
     void stop() {
         if (app != null) {
             app.stop();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -104,31 +103,35 @@ class InjectIT {
             expected.put(run, s.expected().name());
         }
         // A real record beside the drills: its outputs must reach the real topics.
-        ItSupport.send(bootstrap, names.input(), "real-1", ItSupport.ppo(1.37, 0.07, 2.6));
+        KafkaTopics.send(bootstrap, names.input(), "real-1", ItSupport.ppo(1.37, 0.07, 2.6));
+        // Once the daemon has committed every injected record, everything it publishes for them is
+        // committed too (the same transactions). An absence alert comes later, from a punctuation;
+        // the drill that causes one ends on the recommendation it brings, committed with it.
+        KafkaTopics.awaitCommitted(KAFKA.admin(), names.applicationId(), names.input());
 
-        try (Reader recs = new Reader(bootstrap, quarantineRecommendations());
-             Reader alerts = new Reader(bootstrap, quarantineAlerts());
-             Reader realRecs = new Reader(bootstrap, names.recommendations());
-             Reader realAlerts = new Reader(bootstrap, names.alerts());
-             Reader dlq = new Reader(bootstrap, names.dlq())) {
+        try (TopicReader recs = new TopicReader(bootstrap, quarantineRecommendations());
+             TopicReader alerts = new TopicReader(bootstrap, quarantineAlerts());
+             TopicReader realRecs = new TopicReader(bootstrap, names.recommendations());
+             TopicReader realAlerts = new TopicReader(bootstrap, names.alerts());
+             TopicReader dlq = new TopicReader(bootstrap, names.dlq())) {
             Map<String, String> last = new HashMap<>();
             try {
-                ItSupport.await("every drill ends on its promised recommendation " + expected, () -> {
+                Await.until("every drill ends on its promised recommendation " + expected, () -> {
                     // Only the drills' runs: the other tests of this class inject runs of their own.
-                    recs.drain(Duration.ofMillis(200)).stream().filter(r -> expected.containsKey(key(r)))
+                    recs.poll().stream().filter(r -> expected.containsKey(key(r)))
                             .forEach(r -> last.put(key(r), field(value(r), "action")));
                     return last.equals(expected);
                 });
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; the drills ended on " + last, e);
             }
-            for (ConsumerRecord<byte[], byte[]> r : recs.drain(Duration.ZERO)) { // every run in quarantine is synthetic
+            for (ConsumerRecord<byte[], byte[]> r : recs.records()) { // every run in quarantine is synthetic
                 assertThat(field(value(r), "synthetic")).isEqualTo("true");
                 assertThat(headers(r)).containsEntry(WatcherTopics.HEADER_SYNTHETIC, "true");
             }
 
             Map<String, List<String>> fired = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> a : alerts.drain(Duration.ofSeconds(1))) {
+            for (ConsumerRecord<byte[], byte[]> a : alerts.readToEnd()) {
                 assertThat(field(value(a), "synthetic")).isEqualTo("true");
                 if ("firing".equals(field(value(a), "state"))) {
                     fired.computeIfAbsent(key(a), k -> new ArrayList<>()).add(field(value(a), "rule"));
@@ -139,14 +142,15 @@ class InjectIT {
             }
 
             List<ConsumerRecord<byte[], byte[]>> deadLetters = dlq.await(Scenario.MALFORMED.deadLetters());
-            assertThat(deadLetters).extracting(InjectIT::key).containsOnly("it-malformed");
+            assertThat(deadLetters).extracting(TopicReader::key).containsOnly("it-malformed");
             assertThat(deadLetters).allSatisfy(d ->
                     assertThat(headers(d)).containsEntry(WatcherTopics.HEADER_SYNTHETIC, "true"));
 
-            assertThat(realRecs.await(1)).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realAlerts.await(1)).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realRecs.drain(Duration.ofSeconds(1))).extracting(InjectIT::key).containsOnly("real-1");
-            assertThat(realRecs.drain(Duration.ZERO)).allSatisfy(r ->
+            assertThat(realRecs.await(1)).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realAlerts.await(1)).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realAlerts.readToEnd()).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realRecs.readToEnd()).extracting(TopicReader::key).containsOnly("real-1");
+            assertThat(realRecs.records()).allSatisfy(r ->
                     assertThat(field(value(r), "synthetic")).isEqualTo("false"));
         }
 
@@ -202,14 +206,14 @@ class InjectIT {
                 "it-rate", "--file", recording.toString(), "--rate", "20/s", "--count", "2");
         assertThat(rated.code()).as(rated.err()).isZero();
 
-        try (Reader input = new Reader(bootstrap, names.input());
-             Reader recs = new Reader(bootstrap, quarantineRecommendations())) {
+        try (TopicReader input = new TopicReader(bootstrap, names.input());
+             TopicReader recs = new TopicReader(bootstrap, quarantineRecommendations())) {
             List<ConsumerRecord<byte[], byte[]>> file = new ArrayList<>();
             List<ConsumerRecord<byte[], byte[]>> rate = new ArrayList<>();
-            ItSupport.await("both injections are in the input topic", () -> {
+            Await.until("both injections are in the input topic", () -> {
                 file.clear();
                 rate.clear();
-                for (ConsumerRecord<byte[], byte[]> in : input.drain(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> in : input.poll()) {
                     if ("it-file".equals(key(in))) {
                         file.add(in);
                     } else if ("it-rate".equals(key(in))) {
@@ -235,8 +239,9 @@ class InjectIT {
             assertThat(rate.get(1).timestamp() - rate.get(0).timestamp()).isGreaterThanOrEqualTo(50);
 
             Map<String, String> last = new HashMap<>();
-            ItSupport.await("the edited record rolls it-file back", () -> {
-                recs.drain(Duration.ofMillis(200)).forEach(x -> last.put(key(x), field(value(x), "action")));
+            Await.until("the edited record rolls it-file back", () -> {
+                last.clear();
+                recs.poll().forEach(x -> last.put(key(x), field(value(x), "action")));
                 return "ROLLBACK".equals(last.get("it-file")) && "PASS".equals(last.get("it-rate"));
             });
         }
@@ -274,14 +279,6 @@ class InjectIT {
         StringWriter err = new StringWriter();
         int code = Cli.execute(new ByteArrayInputStream(new byte[0]), new PrintWriter(out), new PrintWriter(err), args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> r) {
-        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {

@@ -7,38 +7,30 @@ import dev.anneal.watcher.app.config.LogFormat;
 import dev.anneal.watcher.app.config.ProcessingGuarantee;
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
 
-/** What the daemon integration tests share: configs, producing, reading outputs, HTTP, captured logs. */
+/**
+ * What the daemon integration tests share: configs, HTTP, captured logs. Brokers, producing, reading
+ * and waiting come from the test kit ({@code dev.anneal.watcher.testkit}).
+ */
 final class ItSupport {
 
-    /** How long a test waits for an output before it fails. */
-    static final Duration WAIT = Duration.ofSeconds(60);
+    /** How long a test waits for the daemon to start before it fails. */
+    static final Duration WAIT = Await.DEFAULT;
 
     private static final AtomicInteger NEXT = new AtomicInteger();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -91,6 +83,13 @@ final class ItSupport {
                 new WatcherConfig.Log(LogFormat.TEXT));
     }
 
+    /** A configuration for a test against the test's broker (see the other overload). */
+    static WatcherConfig config(KafkaBroker broker, Path stateDir, Names names, List<String> packs, boolean reload) {
+        // The embedded broker's data dir is never used: the configuration names bootstrap servers.
+        return config(Optional.of(broker.bootstrapServers()), stateDir.resolve("unused-embedded-broker"), stateDir,
+                names, packs, reload);
+    }
+
     /** Starts {@code config} and waits until Kafka Streams is RUNNING. */
     static WatcherApp startRunning(WatcherConfig config) throws Exception {
         WatcherApp app = new WatcherApp(config);
@@ -110,70 +109,6 @@ final class ItSupport {
 
     static String healthy() {
         return ppo(1.37, 0.01, 1.0);
-    }
-
-    /** Sends each value keyed by {@code key} (null: no key) and waits until the broker has them. */
-    static void send(String bootstrap, String topic, String key, String... values) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String v : values) {
-                p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        v == null ? null : v.getBytes(StandardCharsets.UTF_8))).get();
-            }
-        }
-    }
-
-    /** A read-committed reader of one topic from its beginning. */
-    static final class Reader implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-
-        Reader(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-
-        /** Everything read so far, after reading until {@code n} records are there (or failing). */
-        List<ConsumerRecord<byte[], byte[]>> await(int n) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (seen.size() < n && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
-            if (seen.size() < n) {
-                throw new AssertionError("expected " + n + " records, got " + seen.size() + ": " + values());
-            }
-            return List.copyOf(seen);
-        }
-
-        /** Reads for {@code quiet} more and returns everything read. */
-        List<ConsumerRecord<byte[], byte[]>> drain(Duration quiet) {
-            long deadline = System.nanoTime() + quiet.toNanos();
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
-            return List.copyOf(seen);
-        }
-
-        List<String> values() {
-            return seen.stream().map(r -> r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8))
-                    .toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 
     /** A JSON string field of a flat-enough JSON text ({@code "name":"value"}), or null. */
@@ -198,17 +133,6 @@ final class ItSupport {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
-    }
-
-    /** Waits until {@code condition} holds, or fails with {@code what}. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     /** Log events of {@code dev.anneal} loggers while open. */

@@ -2,6 +2,7 @@ package dev.anneal.watcher.app.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.watcher.testkit.ManualScheduler;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,43 +14,64 @@ import org.junit.jupiter.api.Test;
 class NotifierStarterTest {
 
     @Test
-    void aWorkerFailureIsReportedOnceWithWhy() throws Exception {
+    void aWorkerFailureIsReportedOnceWithWhy() {
         AtomicInteger checks = new AtomicInteger();
         List<String> reported = new CopyOnWriteArrayList<>();
-        CountDownLatch called = new CountDownLatch(1);
+        ManualScheduler time = new ManualScheduler();
         Runnable stop = NotifierStarter.watchFailure(
                 () -> checks.incrementAndGet() < 2 ? Optional.empty() : Optional.of("receiver am: boom"),
-                "test-watchdog", why -> {
-                    reported.add(why);
-                    called.countDown();
-                });
+                time, reported::add);
         try {
-            assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
-            int after = checks.get();
-            Thread.sleep(1_500); // longer than the watch interval: a stopped watch checks no more
+            time.runDue();
+            assertThat(checks.get()).as("a check at once").isEqualTo(1);
+            assertThat(reported).isEmpty();
+
+            time.advance(NotifierStarter.WATCH_INTERVAL);
+            assertThat(checks.get()).isEqualTo(2);
             assertThat(reported).containsExactly("notifier stopped: receiver am: boom");
-            assertThat(checks.get()).isEqualTo(after);
+
+            // Three more intervals: a watch that has reported checks no more.
+            time.advance(NotifierStarter.WATCH_INTERVAL.multipliedBy(3));
+            assertThat(reported).containsExactly("notifier stopped: receiver am: boom");
+            assertThat(checks.get()).isEqualTo(2);
+            assertThat(time.pending()).isZero();
         } finally {
             stop.run();
         }
     }
 
     @Test
-    void stoppingTheWatchEndsItWithoutAReport() throws Exception {
+    void stoppingTheWatchEndsItWithoutAReport() {
         List<String> reported = new CopyOnWriteArrayList<>();
         AtomicInteger checks = new AtomicInteger();
+        ManualScheduler time = new ManualScheduler();
         Runnable stop = NotifierStarter.watchFailure(() -> {
             checks.incrementAndGet();
             return Optional.empty();
-        }, "test-watchdog", reported::add);
-        while (checks.get() == 0) {
-            Thread.sleep(10);
-        }
+        }, time, reported::add);
+        time.advance(NotifierStarter.WATCH_INTERVAL);
+        assertThat(checks.get()).as("a check at once and one an interval later").isEqualTo(2);
+
         stop.run();
-        Thread.sleep(100);
-        int after = checks.get();
-        Thread.sleep(1_500);
-        assertThat(checks.get()).isEqualTo(after);
+        time.advance(NotifierStarter.WATCH_INTERVAL.multipliedBy(3));
+        assertThat(checks.get()).isEqualTo(2);
+        assertThat(time.pending()).isZero();
         assertThat(reported).isEmpty();
+    }
+
+    @Test
+    void theDaemonsWatchRunsOnAThreadOfItsOwn() throws Exception {
+        CountDownLatch called = new CountDownLatch(1);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Runnable stop = NotifierStarter.watchFailure(() -> Optional.of("receiver am: boom"), "test-watchdog", why -> {
+            threads.add(Thread.currentThread().getName() + ": " + why);
+            called.countDown();
+        });
+        try {
+            assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(threads).containsExactly("test-watchdog: notifier stopped: receiver am: boom");
+        } finally {
+            stop.run();
+        }
     }
 }

@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.daemon.ItSupport.Names;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.notify.NotifierSettings;
 import dev.anneal.watcher.core.notify.ReceiverSpec;
 import dev.anneal.watcher.core.notify.SecretRef;
 import dev.anneal.watcher.core.notify.WebhookReceiver;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.TopicReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,11 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,10 +43,8 @@ class NotifyIT {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @TempDir
-    static Path brokerDir;
-
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
 
     @TempDir
     Path stateDir;
@@ -52,18 +52,6 @@ class NotifyIT {
     private HttpServer hook;
     private final List<JsonNode> received = new ArrayList<>();
     private final List<String> signatures = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @BeforeEach
     void startHook() throws Exception {
@@ -96,8 +84,7 @@ class NotifyIT {
         ReceiverSpec spec = new ReceiverSpec("hook", ReceiverSpec.Type.WEBHOOK,
                 URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/watcher"), Map.of(),
                 Optional.empty(), Optional.of(SecretRef.env("HOOK_KEY")));
-        WatcherConfig base = ItSupport.config(Optional.of(broker.bootstrapServers()), brokerDir, stateDir, names,
-                List.of("anneal-gates"), false);
+        WatcherConfig base = ItSupport.config(KAFKA, stateDir, names, List.of("anneal-gates"), false);
         WatcherConfig.Notify n = WatcherConfig.Notify.disabled();
         return base.withNotify(new WatcherConfig.Notify(true, List.of(spec), names.prefix() + "-notify",
                 names.prefix() + ".undeliverable", n.resendInterval(), n.requestTimeout(),
@@ -113,9 +100,9 @@ class NotifyIT {
         try {
             assertThat(app.awaitRunning(ItSupport.WAIT)).isTrue();
             assertThat(app.notifier()).isPresent();
-            ItSupport.send(broker.bootstrapServers(), names.input(), "run-a", healthy(), ppo(1.37, 0.07, 2.6),
+            KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-a", healthy(), ppo(1.37, 0.07, 2.6),
                     healthy());
-            ItSupport.await("six transitions delivered", () -> received().size() >= 6);
+            Await.until("six transitions delivered", () -> received().size() >= 6);
             assertThat(received()).extracting(n -> n.path("alert").path("rule").asText() + " "
                     + n.path("alert").path("state").asText()).containsExactly(
                     "kl_grad_rollback firing", "kl_gate firing", "grad_gate firing",
@@ -125,7 +112,7 @@ class NotifyIT {
             synchronized (received) {
                 assertThat(signatures).allSatisfy(s -> assertThat(s.split(" ")[0]).isEqualTo(s.split(" ")[1]));
             }
-            ItSupport.await("the delivery metric", () -> app.registry().scrape()
+            Await.until("the delivery metric", () -> app.registry().scrape()
                     .contains("watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\"} 6.0"));
         } finally {
             app.stop();
@@ -139,8 +126,8 @@ class NotifyIT {
         // The alerts topic exists and holds an alert published by some daemon.
         WatcherApp producer = ItSupport.startRunning(config.withNotify(WatcherConfig.Notify.disabled()));
         try {
-            ItSupport.send(broker.bootstrapServers(), names.input(), "run-b", ppo(1.37, 0.07, 1.0));
-            try (ItSupport.Reader alerts = new ItSupport.Reader(broker.bootstrapServers(), names.alerts())) {
+            KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-b", ppo(1.37, 0.07, 1.0));
+            try (TopicReader alerts = new TopicReader(KAFKA.bootstrapServers(), names.alerts())) {
                 alerts.await(1);
             }
         } finally {
@@ -149,10 +136,10 @@ class NotifyIT {
         NotifyApp app = new NotifyApp(config, Clock.systemUTC(), Map.of("HOOK_KEY", "k3y"));
         app.start();
         try {
-            ItSupport.await("the alert delivered", () -> received().size() >= 1);
+            Await.until("the alert delivered", () -> received().size() >= 1);
             assertThat(received().get(0).path("alert").path("rule").asText()).isEqualTo("kl_gate");
             assertThat(received().get(0).path("recommendation").path("action").asText()).isEqualTo("HOLD");
-            ItSupport.await("the metric", () -> scrape(app).contains(
+            Await.until("the metric", () -> scrape(app).contains(
                     "watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\"} 1.0"));
             assertThat(scrape(app)).contains("watcher_notify_breaker_state{receiver=\"hook\",state=\"closed\"} 1.0")
                     .contains("watcher_notify_worker_up{receiver=\"hook\"} 1.0");

@@ -9,15 +9,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.daemon.ItSupport.CapturedLogs;
 import dev.anneal.watcher.app.daemon.ItSupport.Names;
-import dev.anneal.watcher.app.daemon.ItSupport.Reader;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +56,8 @@ class RestartIT {
         String bootstrap = first.bootstrapServers();
         List<String> before;
         try {
-            ItSupport.send(bootstrap, names.input(), "run-f", healthy(), ppo(1.37, 0.01, 3.5), healthy());
-            try (Reader recommendations = new Reader(bootstrap, names.recommendations())) {
+            KafkaTopics.send(bootstrap, names.input(), "run-f", healthy(), ppo(1.37, 0.01, 3.5), healthy());
+            try (TopicReader recommendations = new TopicReader(bootstrap, names.recommendations())) {
                 before = recommendations.await(3).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                         .toList();
             }
@@ -77,12 +81,16 @@ class RestartIT {
         WatcherApp app = ItSupport.startRunning(config);
         try {
             String bootstrap = app.bootstrapServers();
-            ItSupport.send(bootstrap, names.input(), "run-f", healthy());
-            ItSupport.await("the record is consumed", () -> app.registry().find("watcher_records_consumed_total")
+            KafkaTopics.send(bootstrap, names.input(), "run-f", healthy());
+            Await.until("the record is consumed", () -> app.registry().find("watcher_records_consumed_total")
                     .counter() != null && app.registry().find("watcher_records_consumed_total").counter().count() >= 1);
-            // The daemon commits every 100 ms; give it time to publish whatever it would publish.
-            try (Reader recommendations = new Reader(bootstrap, names.recommendations())) {
-                assertThat(recommendations.drain(Duration.ofSeconds(3))).as("no duplicate recommendation")
+            // Once the daemon has committed its input offset past the record, whatever it publishes for
+            // the record is committed too (the same transaction): a duplicate would be on the topic now.
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                KafkaTopics.awaitCommitted(admin, names.applicationId(), names.input());
+            }
+            try (TopicReader recommendations = new TopicReader(bootstrap, names.recommendations())) {
+                assertThat(recommendations.readToEnd()).as("no duplicate recommendation")
                         .hasSize(recommendationsSoFar);
             }
             ItSupport.Response run = get(app.httpUrl() + "/api/runs/run-f");
@@ -90,7 +98,7 @@ class RestartIT {
             assertThat(field(run.body(), "latched")).isEqualTo("FREEZE");
             assertThat(run.body()).contains("\"action\":\"FREEZE\",\"latched\":true");
             assertThat(get(app.httpUrl() + "/api/runs").body()).contains("\"run_id\":\"run-f\",\"action\":\"FREEZE\"");
-            try (Reader input = new Reader(bootstrap, names.input())) {
+            try (TopicReader input = new TopicReader(bootstrap, names.input())) {
                 assertThat(input.await(recordsSoFar)).hasSize(recordsSoFar);
             }
         } finally {

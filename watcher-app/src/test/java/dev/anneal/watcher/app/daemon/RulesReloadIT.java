@@ -2,24 +2,23 @@ package dev.anneal.watcher.app.daemon;
 
 import static dev.anneal.watcher.app.daemon.ItSupport.field;
 import static dev.anneal.watcher.app.daemon.ItSupport.ppo;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.anneal.watcher.app.daemon.ItSupport.CapturedLogs;
 import dev.anneal.watcher.app.daemon.ItSupport.Names;
-import dev.anneal.watcher.app.daemon.ItSupport.Reader;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.TopicReader;
 import io.micrometer.core.instrument.Counter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,46 +51,32 @@ class RulesReloadIT {
                 action: FREEZE
             """;
 
-    @TempDir
-    static Path brokerDir;
-
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void aGoodFileAppliesAtTheNextRecordKeepingStateAndABrokenOneIsRefused() throws Exception {
         Names names = Names.fresh("reload");
         Path rules = dir.resolve("rules.yaml");
         Files.writeString(rules, PACK.formatted("0.05", "0.05"));
-        WatcherApp app = ItSupport.startRunning(ItSupport.config(Optional.of(broker.bootstrapServers()), brokerDir,
-                dir.resolve("streams"), names, List.of(rules.toString()), true));
-        String bootstrap = broker.bootstrapServers();
+        WatcherApp app = ItSupport.startRunning(ItSupport.config(KAFKA, dir.resolve("streams"), names,
+                List.of(rules.toString()), true));
+        String bootstrap = KAFKA.bootstrapServers();
         try (CapturedLogs logs = new CapturedLogs();
-             Reader alerts = new Reader(bootstrap, names.alerts());
-             Reader recommendations = new Reader(bootstrap, names.recommendations())) {
+             TopicReader alerts = new TopicReader(bootstrap, names.alerts());
+             TopicReader recommendations = new TopicReader(bootstrap, names.recommendations())) {
             String v1 = app.rules().ruleSet().digest();
 
             // loss_streak goes pending (not published); kl 0.03 is fine under the 0.05 limit.
-            ItSupport.send(bootstrap, names.input(), "run-r", ppo(3, 0.03, 1.0));
+            KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(3, 0.03, 1.0));
             assertThat(recommendations.await(1)).extracting(r -> field(value(r), "action")).containsExactly("PASS");
 
             // A good edit: only kl_high changes (limit 0.02).
             Files.writeString(rules, PACK.formatted("0.02", "0.02"));
-            ItSupport.await("the new rules are running", () -> app.rules().version() == 2);
+            Await.until("the new rules are running", () -> app.rules().version() == 2);
             String v2 = app.rules().ruleSet().digest();
             assertThat(v2).isNotEqualTo(v1);
             assertThat(logs.messages("dev.anneal.watcher.app.daemon.RulesReloader")).anySatisfy(m -> assertThat(m)
@@ -100,8 +85,8 @@ class RulesReloadIT {
 
             // The second breaching record fires loss_streak: its pending state survived the reload.
             // kl 0.03 now breaches the new limit.
-            ItSupport.send(bootstrap, names.input(), "run-r", ppo(3, 0.03, 1.0));
-            List<String> fired = alerts.await(2).stream().map(RulesReloadIT::value).toList();
+            KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(3, 0.03, 1.0));
+            List<String> fired = alerts.await(2).stream().map(TopicReader::value).toList();
             assertThat(fired).extracting(v -> field(v, "rule") + " " + field(v, "state") + " " + field(v, "threshold"))
                     .containsExactlyInAnyOrder("loss_streak firing 2.0", "kl_high firing 0.02");
             assertThat(fired).allSatisfy(v -> assertThat(field(v, "rule_set")).isEqualTo(v2));
@@ -111,7 +96,7 @@ class RulesReloadIT {
             // A broken edit is refused; every problem is logged; v2 keeps running.
             Files.writeString(rules, PACK.formatted("0.01", "0.01").replace("severity: critical", "severity: urgent")
                     .replace("for: 2", "for: 2x"));
-            ItSupport.await("the broken file is refused", () -> reloads(app, "refused") >= 1);
+            Await.until("the broken file is refused", () -> reloads(app, "refused") >= 1);
             assertThat(app.rules().version()).isEqualTo(2);
             assertThat(app.rules().ruleSet().digest()).isEqualTo(v2);
             var refusal = logs.events().stream().filter(e -> e.getLevel() == Level.ERROR
@@ -123,8 +108,8 @@ class RulesReloadIT {
                     .contains("\n  " + rules + ":18: rule kl_high.severity: 'urgent' is not one of");
 
             // The running (v2) rules keep evaluating: both alerts resolve under them.
-            ItSupport.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
-            List<String> all = alerts.await(4).stream().map(RulesReloadIT::value).toList();
+            KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
+            List<String> all = alerts.await(4).stream().map(TopicReader::value).toList();
             assertThat(all.subList(2, 4)).extracting(v -> field(v, "rule") + " " + field(v, "state") + " "
                     + field(v, "rule_set")).containsExactlyInAnyOrder("loss_streak resolved " + v2,
                     "kl_high resolved " + v2);
@@ -132,19 +117,19 @@ class RulesReloadIT {
             // SIGHUP reloads too (here: the file is still broken, so it is refused again).
             if (app.reloader().orElseThrow().handlesSighup()) {
                 new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start().waitFor();
-                ItSupport.await("SIGHUP reloaded", () -> reloads(app, "refused") >= 2);
+                Await.until("SIGHUP reloaded", () -> reloads(app, "refused") >= 2);
             }
             // Fixing the file applies it.
             Files.writeString(rules, PACK.formatted("0.01", "0.01"));
-            ItSupport.await("the fixed file is running", () -> app.rules().version() == 3);
+            Await.until("the fixed file is running", () -> app.rules().version() == 3);
 
             // kl_high fires under v3; removing it from the file resolves that alert, with no record
             // needed: the task settles its runs at its next punctuation.
-            ItSupport.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
+            KafkaTopics.send(bootstrap, names.input(), "run-r", ppo(1, 0.015, 1.0));
             String firing = value(alerts.await(5).get(4));
             assertThat(field(firing, "rule") + " " + field(firing, "state")).isEqualTo("kl_high firing");
             Files.writeString(rules, PACK.substring(0, PACK.indexOf("  - id: kl_high")));
-            ItSupport.await("the rules without kl_high are running", () -> app.rules().version() == 4);
+            Await.until("the rules without kl_high are running", () -> app.rules().version() == 4);
             String resolved = value(alerts.await(6).get(5));
             assertThat(field(resolved, "rule") + " " + field(resolved, "state")).isEqualTo("kl_high resolved");
             assertThat(field(resolved, "id")).isEqualTo(field(firing, "id"));
@@ -157,9 +142,5 @@ class RulesReloadIT {
     private static double reloads(WatcherApp app, String result) {
         Counter c = app.registry().find(WatcherMetrics.RULE_RELOADS).tag(WatcherMetrics.TAG_RESULT, result).counter();
         return c == null ? 0 : c.count();
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return new String(r.value(), StandardCharsets.UTF_8);
     }
 }

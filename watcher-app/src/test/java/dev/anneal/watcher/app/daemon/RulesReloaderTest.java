@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,10 +69,13 @@ class RulesReloaderTest {
         List<String> packs = List.of(file.toString());
         RuleSetHolder holder = new RuleSetHolder(RuleSets.compile(packs, Map.of()));
         WatcherMetrics metrics = new WatcherMetrics();
-        try (RulesReloader reloader = new RulesReloader(packs, Map.of(), holder, metrics)) {
+        ManualScheduler quietPeriods = new ManualScheduler();
+        try (RulesReloader reloader = new RulesReloader(packs, Map.of(), holder, metrics, quietPeriods)) {
             reloader.start();
             Files.writeString(dir.resolve("notes.txt"), "unrelated");
-            Thread.sleep(RulesReloader.DEBOUNCE.toMillis() * 3);
+            // The watcher saw the write (it scheduled a check); the check runs after the quiet period.
+            Await.until("the write in the watched directory is seen", () -> quietPeriods.pending() > 0);
+            quietPeriods.advance(RulesReloader.DEBOUNCE);
             assertThat(metrics.registry().find(WatcherMetrics.RULE_RELOADS).counters()).isEmpty();
 
             // What editors and ConfigMap updates do: write elsewhere, rename over the file.
@@ -78,10 +83,15 @@ class RulesReloaderTest {
             Files.writeString(tmp, PACK.formatted("3"));
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            ItSupport.await("the rename is reloaded", () -> holder.version() == 2);
-            Thread.sleep(RulesReloader.DEBOUNCE.toMillis() * 3);
+            Await.until("the rename is reloaded", () -> {
+                quietPeriods.advance(RulesReloader.DEBOUNCE);
+                return holder.version() == 2;
+            });
+            // The events of the rename that came after the reload have had their check too.
+            quietPeriods.advance(RulesReloader.DEBOUNCE);
             assertThat(count(metrics, "applied")).isEqualTo(1);
             assertThat(count(metrics, "unchanged") + count(metrics, "refused")).isZero();
         }
+        assertThat(quietPeriods.isShutdown()).as("closing the reloader stops its checks").isTrue();
     }
 }

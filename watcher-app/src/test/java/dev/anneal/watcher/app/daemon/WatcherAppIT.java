@@ -4,25 +4,26 @@ import static dev.anneal.watcher.app.daemon.ItSupport.field;
 import static dev.anneal.watcher.app.daemon.ItSupport.get;
 import static dev.anneal.watcher.app.daemon.ItSupport.healthy;
 import static dev.anneal.watcher.app.daemon.ItSupport.ppo;
+import static dev.anneal.watcher.testkit.TopicReader.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.daemon.ItSupport.CapturedLogs;
 import dev.anneal.watcher.app.daemon.ItSupport.Names;
-import dev.anneal.watcher.app.daemon.ItSupport.Reader;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.stream.WatcherTopics;
+import dev.anneal.watcher.testkit.Await;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,29 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WatcherAppIT {
 
-    @TempDir
-    static Path brokerDir;
-
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
 
     @TempDir
     Path stateDir;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private WatcherConfig config(Names names) {
-        return ItSupport.config(Optional.of(broker.bootstrapServers()), brokerDir, stateDir, names,
-                List.of("anneal-gates"), false);
+        return ItSupport.config(KAFKA, stateDir, names, List.of("anneal-gates"), false);
     }
 
     @Test
@@ -62,14 +48,14 @@ class WatcherAppIT {
         Names names = Names.fresh("e2e");
         try (CapturedLogs logs = new CapturedLogs()) {
             WatcherApp app = ItSupport.startRunning(config(names));
-            try (Reader alerts = new Reader(broker.bootstrapServers(), names.alerts());
-                 Reader recommendations = new Reader(broker.bootstrapServers(), names.recommendations())) {
+            try (TopicReader alerts = new TopicReader(KAFKA.bootstrapServers(), names.alerts());
+                 TopicReader recommendations = new TopicReader(KAFKA.bootstrapServers(), names.recommendations())) {
                 // healthy -> PASS; kl and grad spike together -> ROLLBACK (3 alerts fire); healthy -> all
                 // three resolve and the ROLLBACK latches.
-                ItSupport.send(broker.bootstrapServers(), names.input(), "run-a", healthy(), ppo(1.37, 0.07, 2.6),
+                KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-a", healthy(), ppo(1.37, 0.07, 2.6),
                         healthy());
 
-                List<String> alertValues = alerts.await(6).stream().map(WatcherAppIT::value).toList();
+                List<String> alertValues = alerts.await(6).stream().map(TopicReader::value).toList();
                 assertThat(alertValues).extracting(v -> field(v, "rule") + " " + field(v, "state")).containsExactly(
                         "kl_grad_rollback firing", "kl_gate firing", "grad_gate firing",
                         "kl_grad_rollback resolved", "kl_gate resolved", "grad_gate resolved");
@@ -118,14 +104,18 @@ class WatcherAppIT {
                 assertThat(ItSupport.request("POST", base + "/api/runs").status()).isEqualTo(405);
                 assertThat(get(base + "/nope").status()).isEqualTo(404);
 
-                // Each transition and change logged once (the output log reads committed outputs).
-                ItSupport.await("the output log has logged every output",
-                        () -> logs.messages("dev.anneal.watcher.alerts").size() >= 6
-                                && logs.messages("dev.anneal.watcher.recommendations").size() >= 3);
-                Thread.sleep(500);
-                assertThat(logs.messages("dev.anneal.watcher.alerts")).hasSize(6)
+                // Each transition and change logged once (the output log reads committed outputs). A
+                // record of another run after them is a marker: the output log reads each (one-partition)
+                // topic in order, so once it has logged the marker's outputs it has logged every output
+                // of run-a it ever will.
+                KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-z", ppo(1.37, 0.07, 1.0));
+                Await.until("the output log has logged the marker's alert and recommendation",
+                        () -> logs.messages("dev.anneal.watcher.alerts").stream().anyMatch(m -> m.contains("run-z"))
+                                && logs.messages("dev.anneal.watcher.recommendations").stream()
+                                        .anyMatch(m -> m.contains("run-z")));
+                assertThat(ofRunA(logs.messages("dev.anneal.watcher.alerts"))).hasSize(6)
                         .first().asString().startsWith("alert kl_grad_rollback firing for run run-a: ROLLBACK (critical)");
-                assertThat(logs.messages("dev.anneal.watcher.recommendations")).containsExactly(
+                assertThat(ofRunA(logs.messages("dev.anneal.watcher.recommendations"))).containsExactly(
                         "recommendation for run run-a: PASS at " + names.input() + "/0:1",
                         "recommendation for run run-a: ROLLBACK because kl_grad_rollback: kl 0.07 > 0.05 with "
                                 + "grad_norm 2.6 > 2.5; kl_gate: kl_divergence 0.07 > 0.05; grad_gate: grad_norm "
@@ -144,9 +134,9 @@ class WatcherAppIT {
     void rejectedRecordsGoToTheDeadLetterTopicUnchangedWithHeadersSayingWhy() throws Exception {
         Names names = Names.fresh("dlq");
         WatcherApp app = ItSupport.startRunning(config(names));
-        try (Reader dlq = new Reader(broker.bootstrapServers(), names.dlq());
-             Reader recommendations = new Reader(broker.bootstrapServers(), names.recommendations())) {
-            ItSupport.send(broker.bootstrapServers(), names.input(), "run-b", "this is not json", healthy(),
+        try (TopicReader dlq = new TopicReader(KAFKA.bootstrapServers(), names.dlq());
+             TopicReader recommendations = new TopicReader(KAFKA.bootstrapServers(), names.recommendations())) {
+            KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-b", "this is not json", healthy(),
                     "{\"epoch\": 2.0}");
 
             List<ConsumerRecord<byte[], byte[]>> dead = dlq.await(2);
@@ -178,15 +168,15 @@ class WatcherAppIT {
         }
     }
 
+    private static List<String> ofRunA(List<String> logLines) {
+        return logLines.stream().filter(m -> m.contains(" for run run-a: ")).toList();
+    }
+
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
         Map<String, String> out = new HashMap<>();
         for (Header h : r.headers()) {
             out.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    private static String value(ConsumerRecord<byte[], byte[]> r) {
-        return new String(r.value(), StandardCharsets.UTF_8);
     }
 }

@@ -2,6 +2,7 @@ package dev.anneal.watcher.core.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.watcher.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -175,7 +177,7 @@ class EmbeddedKafkaBrokerIT {
 
     /**
      * Reads from the group's committed position (or the beginning) until {@code expected} values have
-     * arrived, then a little longer to catch any extra, and commits.
+     * arrived, then on to the end of the topic to catch any extra, and commits.
      */
     private static List<String> readAll(EmbeddedKafkaBroker broker, String isolation, String group, int expected) {
         List<String> values = new ArrayList<>();
@@ -187,15 +189,23 @@ class EmbeddedKafkaBrokerIT {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + POLL_LIMIT.toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
+            Runnable poll = () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     values.add(r.value());
                 }
-            }
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                values.add(r.value());
-            }
+            };
+            Await.until(POLL_LIMIT, expected + " values on " + TOPIC, () -> {
+                poll.run();
+                return values.size() >= expected;
+            });
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            Await.until(POLL_LIMIT, "the end of " + TOPIC + " " + end, () -> {
+                if (end.entrySet().stream().allMatch(x -> consumer.position(x.getKey()) >= x.getValue())) {
+                    return true;
+                }
+                poll.run();
+                return false;
+            });
             consumer.commitSync();
         }
         return values;

@@ -1,14 +1,15 @@
 package dev.anneal.watcher.core.notify;
 
-import static dev.anneal.watcher.core.notify.NotifyIt.await;
+import static dev.anneal.watcher.testkit.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.notify.NotifyIt.Topics;
 import dev.anneal.watcher.core.stream.WatcherTopics;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -22,9 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,31 +41,17 @@ class AlertmanagerNotifierIT {
     /** Alertmanager resolves an alert not re-sent within this. */
     private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(2);
 
-    @TempDir
-    static Path brokerDir;
-
-    static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
 
     @TempDir
     Path amDir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static Notifier start(Topics topics, AlertmanagerProcess am, MeterRegistry registry) {
         ReceiverSpec spec = new ReceiverSpec("am", ReceiverSpec.Type.ALERTMANAGER, URI.create(am.url()), Map.of(),
                 Optional.empty(), Optional.empty());
         return Notifier.start(NotifyIt.settings(topics, "watcher-notify", List.of(spec), Duration.ofMillis(500)),
-                NotifyIt.client(broker.bootstrapServers()), Map.of(), Clock.systemUTC(), registry, NotifyIt.WAIT);
+                NotifyIt.client(KAFKA.bootstrapServers()), Map.of(), Clock.systemUTC(), registry, NotifyIt.WAIT);
     }
 
     private static double counter(MeterRegistry registry, String name, String... tags) {
@@ -88,16 +74,16 @@ class AlertmanagerNotifierIT {
     @Test
     void labelsAndAnnotationsArriveFiringIsKeptAliveAndResolutionArrives() throws Exception {
         Topics topics = Topics.fresh("am");
-        topics.create(broker.bootstrapServers());
-        String bootstrap = broker.bootstrapServers();
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
         try (WebhookServer hook = new WebhookServer();
              AlertmanagerProcess am = AlertmanagerProcess.startOrSkip(amDir, hook.url("/am"), RESOLVE_TIMEOUT)) {
-            NotifyIt.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
+            KafkaTopics.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
             MeterRegistry registry = new SimpleMeterRegistry();
             try (Notifier notifier = start(topics, am, registry)) {
                 long firedAt = System.currentTimeMillis();
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("k1", "run-1", firedAt));
-                await("Alertmanager has the alert", () -> active(am, "run-1") == 1);
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("k1", "run-1", firedAt));
+                until("Alertmanager has the alert", () -> active(am, "run-1") == 1);
 
                 JsonNode alert = am.alerts("kl_gate", "run-1").get(0);
                 assertThat(MAPPER.convertValue(alert.path("labels"), new TypeReference<Map<String, String>>() { })).isEqualTo(Map.of(
@@ -112,10 +98,10 @@ class AlertmanagerNotifierIT {
                 assertThat(annotations.path("alert_id").asText()).isEqualTo("k1");
                 assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
                 assertThat(java.time.Instant.parse(alert.path("startsAt").asText()).toEpochMilli()).isEqualTo(firedAt);
-                await("Alertmanager notifies its receiver", () -> notified(hook, "run-1").contains("firing"));
+                until("Alertmanager notifies its receiver", () -> notified(hook, "run-1").contains("firing"));
 
                 // Re-sent every 500 ms, the alert outlives Alertmanager's 2 s resolve_timeout.
-                await("six re-sends (3 s)", () -> counter(registry, NotifyMetrics.RESENDS, "receiver", "am",
+                until("six re-sends (3 s)", () -> counter(registry, NotifyMetrics.RESENDS, "receiver", "am",
                         "outcome", "delivered") >= 6);
                 assertThat(active(am, "run-1")).as("still firing after the resolve timeout").isEqualTo(1);
                 assertThat(notifier.failure()).isEmpty();
@@ -124,15 +110,15 @@ class AlertmanagerNotifierIT {
             // A restarted notifier rebuilds its firing alerts from the topic and keeps re-sending them.
             MeterRegistry registry2 = new SimpleMeterRegistry();
             try (Notifier restarted = start(topics, am, registry2)) {
-                await("six re-sends by the restarted notifier", () -> counter(registry2, NotifyMetrics.RESENDS,
+                until("six re-sends by the restarted notifier", () -> counter(registry2, NotifyMetrics.RESENDS,
                         "receiver", "am", "outcome", "delivered") >= 6);
                 assertThat(registry2.find(NotifyMetrics.FIRING).gauge().value()).isEqualTo(1);
                 assertThat(active(am, "run-1")).as("still firing across the restart").isEqualTo(1);
 
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1",
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1",
                         Alerts.resolved("k1", "run-1", System.currentTimeMillis()));
-                await("Alertmanager no longer has it active", () -> active(am, "run-1") == 0);
-                await("Alertmanager notifies the resolution", () -> notified(hook, "run-1").contains("resolved"));
+                until("Alertmanager no longer has it active", () -> active(am, "run-1") == 0);
+                until("Alertmanager notifies the resolution", () -> notified(hook, "run-1").contains("resolved"));
                 assertThat(registry2.find(NotifyMetrics.FIRING).gauge().value()).isZero();
                 assertThat(restarted.failure()).isEmpty();
             }
@@ -142,24 +128,24 @@ class AlertmanagerNotifierIT {
     @Test
     void anAlertPublishedWhileAlertmanagerIsDownArrivesWhenItIsBackAndARefusedOneIsRouted() throws Exception {
         Topics topics = Topics.fresh("am-down");
-        topics.create(broker.bootstrapServers());
-        String bootstrap = broker.bootstrapServers();
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
         try (WebhookServer hook = new WebhookServer();
              AlertmanagerProcess am = AlertmanagerProcess.startOrSkip(amDir, hook.url("/am"), Duration.ofMinutes(5))) {
             MeterRegistry registry = new SimpleMeterRegistry();
             try (Notifier notifier = start(topics, am, registry)) {
                 am.stop();
-                NotifyIt.send(bootstrap, topics.alerts(), "run-2",
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-2",
                         Alerts.firing("k2", "run-2", System.currentTimeMillis()));
-                await("a delivery round fails", () -> counter(registry, NotifyMetrics.DELIVERIES, "receiver", "am",
+                until("a delivery round fails", () -> counter(registry, NotifyMetrics.DELIVERIES, "receiver", "am",
                         "outcome", "transient") > 0);
                 am.start();
-                await("Alertmanager has the alert once back", () -> active(am, "run-2") == 1);
+                until("Alertmanager has the alert once back", () -> active(am, "run-2") == 1);
 
                 // "bad-label" is not a legal Prometheus label name: Alertmanager answers 400.
                 String bad = Alerts.firing("k3", "run-3", System.currentTimeMillis())
                         .replace("\"team\":\"rl\"", "\"bad-label\":\"x\"");
-                NotifyIt.send(bootstrap, topics.alerts(), "run-3", bad);
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-3", bad);
                 List<ConsumerRecord<byte[], byte[]>> refused = NotifyIt.read(bootstrap, topics.undeliverable(), 1);
                 assertThat(new String(refused.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(bad);
                 assertThat(NotifyIt.header(refused.get(0), WatcherTopics.HEADER_REASON))

@@ -2,6 +2,7 @@ package dev.anneal.watcher.core.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anneal.watcher.testkit.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -120,24 +121,27 @@ final class AlertmanagerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("alertmanager exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        try {
+            Await.until(Duration.ofSeconds(30), "alertmanager is ready", this::ready);
+        } catch (AssertionError | IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ":\n" + Files.readString(log), e);
         }
-        throw new IllegalStateException("alertmanager was not ready within 30 s:\n" + Files.readString(log));
+    }
+
+    /** Whether {@code /-/ready} answers 200; fails at once when the process has exited. */
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("alertmanager exited with " + process.exitValue());
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for alertmanager", e);
+        }
     }
 
     /** Stops the process (SIGTERM, then SIGKILL): connections are refused until {@link #start()}. */

@@ -1,29 +1,27 @@
 package dev.anneal.watcher.core.notify;
 
-import static dev.anneal.watcher.core.notify.NotifyIt.await;
+import static dev.anneal.watcher.testkit.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.notify.NotifyIt.Topics;
 import dev.anneal.watcher.core.notify.WebhookServer.Request;
 import dev.anneal.watcher.core.stream.WatcherTopics;
+import dev.anneal.watcher.testkit.KafkaBroker;
+import dev.anneal.watcher.testkit.KafkaTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The notifier against a real (embedded) broker and a local webhook server: every transition is
@@ -35,32 +33,21 @@ class WebhookNotifierIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String KEY = "test-hmac-key";
 
-    @TempDir
-    static Path brokerDir;
-
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(0, brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = KafkaBroker.create();
 
     private static ReceiverSpec webhook(WebhookServer server) {
         return new ReceiverSpec("hook", ReceiverSpec.Type.WEBHOOK, URI.create(server.url("/alerts")),
                 Map.of("X-Team", "rl"), Optional.empty(), Optional.of(SecretRef.env("TEST_HMAC")));
     }
 
+    private static NotifierSettings settings(Topics topics, String group, List<ReceiverSpec> receivers) {
+        return NotifyIt.settings(topics, group, receivers, Duration.ofMinutes(1));
+    }
+
     private static Notifier start(Topics topics, String group, List<ReceiverSpec> receivers, MeterRegistry registry) {
-        return Notifier.start(NotifyIt.settings(topics, group, receivers, Duration.ofMinutes(1)),
-                NotifyIt.client(broker.bootstrapServers()), Map.of("TEST_HMAC", KEY), Clock.systemUTC(), registry,
-                NotifyIt.WAIT);
+        return Notifier.start(settings(topics, group, receivers), NotifyIt.client(KAFKA.bootstrapServers()),
+                Map.of("TEST_HMAC", KEY), Clock.systemUTC(), registry, NotifyIt.WAIT);
     }
 
     private static double meter(MeterRegistry registry, String name, String... tags) {
@@ -74,24 +61,24 @@ class WebhookNotifierIT {
     @Test
     void everyTransitionArrivesOnceInOrderAcrossAnOutageAndRestarts() throws Exception {
         Topics topics = Topics.fresh("hook");
-        topics.create(broker.bootstrapServers());
-        String bootstrap = broker.bootstrapServers();
-        NotifyIt.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
+        KafkaTopics.send(bootstrap, topics.recommendations(), "run-1", Alerts.hold("run-1"));
         try (WebhookServer server = new WebhookServer()) {
             MeterRegistry registry = new SimpleMeterRegistry();
             Notifier notifier = start(topics, "g1", List.of(webhook(server)), registry);
             try {
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a1", "run-1", 1_000),
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a1", "run-1", 1_000),
                         Alerts.firing("a2", "run-1", 2_000), Alerts.resolved("a1", "run-1", 3_000));
-                await("3 deliveries", () -> server.accepted().size() >= 3);
+                until("3 deliveries", () -> server.accepted().size() >= 3);
 
                 // The receiver goes down; alerts keep coming.
                 server.stop();
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a3", "run-1", 4_000),
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a3", "run-1", 4_000),
                         Alerts.resolved("a2", "run-1", 5_000));
-                await("the breaker opens while the receiver is down",
+                until("the breaker opens while the receiver is down",
                         () -> meter(registry, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "open") == 1);
-                await("a delivery round fails", () -> meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook",
+                until("a delivery round fails", () -> meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook",
                         "outcome", "transient") > 0);
                 assertThat(meter(registry, NotifyMetrics.RETRIES, "receiver", "hook")).isPositive();
             } finally {
@@ -99,27 +86,28 @@ class WebhookNotifierIT {
             }
 
             // The notifier restarts while the receiver is still down, with a3 undelivered in hand.
-            NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a4", "run-1", 6_000));
+            KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("a4", "run-1", 6_000));
             MeterRegistry registry2 = new SimpleMeterRegistry();
             Notifier restarted = start(topics, "g1", List.of(webhook(server)), registry2);
             try {
-                await("the restarted notifier fails too", () -> meter(registry2, NotifyMetrics.DELIVERIES, "receiver",
+                until("the restarted notifier fails too", () -> meter(registry2, NotifyMetrics.DELIVERIES, "receiver",
                         "hook", "outcome", "transient") > 0);
                 // Back: everything sent meanwhile arrives.
                 server.start();
-                await("6 deliveries", () -> server.accepted().size() >= 6);
-                await("the breaker closes again",
+                until("6 deliveries", () -> server.accepted().size() >= 6);
+                until("the breaker closes again",
                         () -> meter(registry2, NotifyMetrics.BREAKER_STATE, "receiver", "hook", "state", "closed") == 1);
             } finally {
                 restarted.close();
             }
 
             // Another restart resumes after the last delivered alert: nothing is sent twice.
-            NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.resolved("a3", "run-1", 7_000));
+            KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.resolved("a3", "run-1", 7_000));
             Notifier again = start(topics, "g1", List.of(webhook(server)), new SimpleMeterRegistry());
             try {
-                await("7 deliveries", () -> server.accepted().size() >= 7);
-                NotifyIt.quietly(Duration.ofSeconds(2));
+                until("7 deliveries", () -> server.accepted().size() >= 7);
+                // Had it resumed before its last commit, it would have sent those alerts again before this.
+                NotifyIt.awaitDone(KAFKA, settings(topics, "g1", List.of(webhook(server))), "hook");
             } finally {
                 again.close();
             }
@@ -146,18 +134,18 @@ class WebhookNotifierIT {
     @Test
     void aRefusedAlertGoesToTheUndeliverableTopicWithItsReasonAndTheRestFlowOn() throws Exception {
         Topics topics = Topics.fresh("refused");
-        topics.create(broker.bootstrapServers());
-        String bootstrap = broker.bootstrapServers();
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
         // The receiver refuses alerts of run-bad with 400 (a permanent failure).
         try (WebhookServer server = new WebhookServer(body -> body.contains("run-bad") ? 400 : 200)) {
             MeterRegistry registry = new SimpleMeterRegistry();
             Notifier notifier = start(topics, "g1", List.of(webhook(server)), registry);
             try {
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("b1", "run-1", 1_000));
-                NotifyIt.send(bootstrap, topics.alerts(), "run-bad", Alerts.firing("b2", "run-bad", 2_000));
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", "{not json", Alerts.resolved("b1", "run-1", 3_000));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("b1", "run-1", 1_000));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-bad", Alerts.firing("b2", "run-bad", 2_000));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", "{not json", Alerts.resolved("b1", "run-1", 3_000));
 
-                await("2 deliveries", () -> server.accepted().size() >= 2);
+                until("2 deliveries", () -> server.accepted().size() >= 2);
                 List<ConsumerRecord<byte[], byte[]>> refused = NotifyIt.read(bootstrap, topics.undeliverable(), 2);
                 assertThat(server.accepted()).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER))
                         .containsExactly("b1:firing", "b1:resolved");
@@ -177,7 +165,7 @@ class WebhookNotifierIT {
                 assertThat(NotifyIt.header(notJson, WatcherTopics.HEADER_REASON)).startsWith("not an alert: not JSON");
                 assertThat(NotifyIt.header(notJson, WatcherTopics.HEADER_SOURCE_OFFSET)).isEqualTo("2");
 
-                await("the meters count both", () -> meter(registry, NotifyMetrics.UNDELIVERABLE, "receiver", "hook") == 2);
+                until("the meters count both", () -> meter(registry, NotifyMetrics.UNDELIVERABLE, "receiver", "hook") == 2);
                 assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook", "outcome", "permanent"))
                         .isEqualTo(2);
                 assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook", "outcome", "delivered"))
@@ -192,8 +180,8 @@ class WebhookNotifierIT {
     @Test
     void oneReceiverDownDoesNotHoldBackOrDuplicateAnother() throws Exception {
         Topics topics = Topics.fresh("two");
-        topics.create(broker.bootstrapServers());
-        String bootstrap = broker.bootstrapServers();
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
         try (WebhookServer up = new WebhookServer(); WebhookServer down = new WebhookServer()) {
             down.stop();
             ReceiverSpec a = new ReceiverSpec("up", ReceiverSpec.Type.WEBHOOK, URI.create(up.url("/")), Map.of(),
@@ -202,12 +190,13 @@ class WebhookNotifierIT {
                     Optional.empty(), Optional.empty());
             Notifier notifier = start(topics, "g2", List.of(a, b), new SimpleMeterRegistry());
             try {
-                NotifyIt.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("c1", "run-1", 1_000),
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.firing("c1", "run-1", 1_000),
                         Alerts.resolved("c1", "run-1", 2_000));
-                await("the healthy receiver gets both", () -> up.accepted().size() >= 2);
+                until("the healthy receiver gets both", () -> up.accepted().size() >= 2);
                 down.start();
-                await("the other one gets both once back", () -> down.accepted().size() >= 2);
-                NotifyIt.quietly(Duration.ofSeconds(1));
+                until("the other one gets both once back", () -> down.accepted().size() >= 2);
+                NotifyIt.awaitDone(KAFKA, settings(topics, "g2", List.of(a, b)), "up");
+                NotifyIt.awaitDone(KAFKA, settings(topics, "g2", List.of(a, b)), "down");
             } finally {
                 notifier.close();
             }
