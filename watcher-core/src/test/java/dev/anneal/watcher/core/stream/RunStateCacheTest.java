@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.watcher.rules.engine.Engine;
+import dev.anneal.watcher.rules.engine.RetiredRules;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.RunStateCodec;
@@ -57,7 +58,7 @@ class RunStateCacheTest {
             List<String> resolved = h.alerts.readValuesToList();
             assertThat(resolved).extracting(v -> field(v, "rule") + " " + field(v, "state"))
                     .containsExactly("kl_gate resolved", "kl_grad_rollback resolved", "grad_gate resolved");
-            assertThat(resolved.get(0)).contains(Engine.RESOLVED_BY);
+            assertThat(resolved.get(0)).contains(RetiredRules.RESOLVED_BY);
             assertThat(resolved).allSatisfy(v -> assertThat(field(v, "rule_set")).isEqualTo(after.digest()));
             RunState stored = new RunStateCodec(after).decode(h.store().get("run-a"));
             assertThat(stored.latched()).as("the latch survives the reload").hasToString("ROLLBACK");
@@ -125,7 +126,7 @@ class RunStateCacheTest {
 
         // kl_gate's old alert is resolved once, by the reload; a stale cached state would resolve it again.
         assertThat(forwardedValues(context)).filteredOn(v -> v.contains("\"rule\":\"kl_gate\"")).hasSize(1)
-                .allSatisfy(v -> assertThat(v).contains(Engine.RESOLVED_BY));
+                .allSatisfy(v -> assertThat(v).contains(RetiredRules.RESOLVED_BY));
         processor.close();
     }
 
