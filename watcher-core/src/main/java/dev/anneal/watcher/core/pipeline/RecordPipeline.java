@@ -21,13 +21,18 @@ import java.util.function.Function;
  * decoded message goes through these stages, in this order, each a class you can open.
  *
  * <pre>
- *  consume ─> decode ──────────> validate ────────────> advance time ──> evaluate ─> alert state ────> decide ───────────────> route
- *  Replay /   TelemetryDecoder   RecordCheck (adapter), RunStore.due,    Engine     AlertLifecycle    RecommendationLadder    PipelineSink
- *  Watcher-   (core.decode)      RuleSet.rejectReason   Engine.advance-  .process   (per rule, per    (the run's action,      (replay: listener,
- *  Processor                                            Time (absence)              run; legal        latch, promotion)       summary; daemon:
- *                                                                                   transitions)                              topics, DLQ)
- *  run state: RunStore ─ InMemoryRunStore (replay) │ KeyValueRunStore (daemon: Kafka Streams store + RunStateCache)
- *  rules switch: RetiredRules settles the alerts of removed or changed rules, every run, before the next record
+ *  consume ──> decode ─────────> validate ───────────────> advance time ──────────> ...
+ *  Replay /    TelemetryDecoder  RecordCheck (adapter's),  RunStore.due,
+ *  Watcher-                      RuleSet.rejectReason      Engine.advanceTime
+ *  Processor                                               (absence rules)
+ *
+ *  ... ──> evaluate ─────────> alert state ────> decide ───────────────> route
+ *          Engine.process      AlertLifecycle    RecommendationLadder    PipelineSink (Replay's: listener
+ *          (rules, windows,    (pending, firing, (action, latch,         and summary; WatcherProcessor's:
+ *          promotion streak)   resolved)         promotion)              topics, DLQ, metrics)
+ *
+ *  run state:    RunStore ─ InMemoryRunStore (replay) │ KeyValueRunStore (daemon: Streams store + RunStateCache)
+ *  rules switch: RetiredRules settles the alerts of removed or changed rules, in every run
  * </pre>
  *
  * <ol>
