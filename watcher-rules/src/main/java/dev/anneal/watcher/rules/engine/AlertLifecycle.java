@@ -72,7 +72,7 @@ public final class AlertLifecycle {
     /** Throws unless {@code rule}'s alert may go from {@code from} to {@code to}: an illegal transition is a bug. */
     static void checkTransition(CompiledRule rule, AlertState from, AlertState to) {
         if (!isLegal(rule.isAbsence(), from, to)) {
-            throw new IllegalStateException("illegal alert transition " + from + " -> " + to + " of "
+            throw new IllegalStateException("illegal alert transition " + from.name() + " -> " + to.name() + " of "
                     + (rule.isAbsence() ? "absence" : "threshold") + " rule " + rule.id());
         }
     }
