@@ -24,10 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,13 +72,7 @@ class KeyValueRunStoreTest {
     }
 
     private KeyValueStore<String, byte[]> kafkaStore() {
-        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
-                StreamsConfigs.defaults("mock:9092", stateDir));
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        return store;
+        return StreamHarness.runStateStore(new MockProcessorContext<>(StreamsConfigs.defaults("mock:9092", stateDir)));
     }
 
     /** Three runs (a spike, a healthy one, one that falls silent), a clock, a reload that retires kl_gate. */

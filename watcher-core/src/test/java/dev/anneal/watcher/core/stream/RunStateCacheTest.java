@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,11 +67,7 @@ class RunStateCacheTest {
     void aReinitialisedTaskReadsTheRestoredStoreNotTheCache() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
                 StreamsConfigs.defaults("mock:9092", stateDir));
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(new RuleSetHolder(RULES),
                 new StreamHarness.MutableClock(StreamHarness.START), new WatcherMetrics(),
                 WatcherTopology.DEFAULT_ABSENCE_INTERVAL, RunStateCache.DEFAULT_CAPACITY);
@@ -108,11 +102,7 @@ class RunStateCacheTest {
         RuleSetHolder holder = new RuleSetHolder(RULES);
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
                 StreamsConfigs.defaults("mock:9092", stateDir));
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(holder, new StreamHarness.MutableClock(StreamHarness.START),
                 new WatcherMetrics(), WatcherTopology.DEFAULT_ABSENCE_INTERVAL, 1);
         processor.init(context);
