@@ -88,13 +88,19 @@ class RecordPipelineTest {
                 "RECORD a: -> PASS");
     }
 
-    @Test
-    void sharedEventTimeFiresTheSilentRunsOfEveryRunBeforeTheRecord() {
-        Recorder sink = new Recorder();
-        RecordPipeline pipeline = new RecordPipeline(RULES, new InMemoryRunStore(), EventTime.SHARED, sink);
+    /** Run a reports at minute 0, then only run b, at minutes 5 and 11: a is silent for 11 minutes. */
+    private static RecordPipeline runAQuietFromMinuteZero(EventTime eventTime, Recorder sink) {
+        RecordPipeline pipeline = new RecordPipeline(RULES, new InMemoryRunStore(), eventTime, sink);
         pipeline.accept(health("a", 1, 0), RecordCheck.NONE);
         pipeline.accept(health("b", 2, 5), RecordCheck.NONE);
         pipeline.accept(health("b", 3, 11), RecordCheck.NONE);
+        return pipeline;
+    }
+
+    @Test
+    void sharedEventTimeFiresTheSilentRunsOfEveryRunBeforeTheRecord() {
+        Recorder sink = new Recorder();
+        runAQuietFromMinuteZero(EventTime.SHARED, sink);
         assertThat(sink.lines).filteredOn(l -> !l.startsWith("accepted")).containsExactly(
                 "RECORD a: -> PASS",
                 "RECORD b: -> PASS",
@@ -104,10 +110,7 @@ class RecordPipelineTest {
     @Test
     void perRunEventTimeLeavesTheOtherRunsToTheClock() {
         Recorder sink = new Recorder();
-        RecordPipeline pipeline = new RecordPipeline(RULES, new InMemoryRunStore(), EventTime.PER_RUN, sink);
-        pipeline.accept(health("a", 1, 0), RecordCheck.NONE);
-        pipeline.accept(health("b", 2, 5), RecordCheck.NONE);
-        pipeline.accept(health("b", 3, 11), RecordCheck.NONE);
+        RecordPipeline pipeline = runAQuietFromMinuteZero(EventTime.PER_RUN, sink);
         pipeline.advanceTo(T0 + 14 * MINUTE);
         pipeline.advanceTo(T0 + 20 * MINUTE);
         pipeline.advanceTo(T0 + 21 * MINUTE);
