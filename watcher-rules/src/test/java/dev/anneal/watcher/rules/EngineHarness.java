@@ -1,5 +1,7 @@
 package dev.anneal.watcher.rules;
 
+import dev.anneal.watcher.rules.engine.DeadlineQueue;
+import dev.anneal.watcher.rules.engine.Due;
 import dev.anneal.watcher.rules.engine.Engine;
 import dev.anneal.watcher.rules.engine.RuleError;
 import dev.anneal.watcher.rules.engine.RuleSet;
@@ -23,8 +25,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Drives one {@link Engine} over an inline YAML pack, the way the daemon and {@code replay} do,
- * and records everything it returns. Records get positions {@code t.jsonl:1}, {@code t.jsonl:2},
+ * Drives one {@link Engine} over an inline YAML pack, the way {@code replay} does (every run in
+ * memory, absence deadlines in a {@link DeadlineQueue} as replay's run store keeps them), and
+ * records everything it returns. Records are evaluated as given; time advances only through
+ * {@link #advanceTime}. Records get positions {@code t.jsonl:1}, {@code t.jsonl:2},
  * ... in feeding order; a record fed without a timestamp gets its 0-based ordinal as event time,
  * exactly as the decoder does.
  *
@@ -41,6 +45,8 @@ public final class EngineHarness {
 
     private final RuleSet ruleSet;
     private final Engine engine;
+    private final Map<String, RunState> runs = new LinkedHashMap<>();
+    private final DeadlineQueue deadlines;
     private final List<Step> steps = new ArrayList<>();
     private final List<AlertEvent> alerts = new ArrayList<>();
     private final List<Recommendation> recommendations = new ArrayList<>();
@@ -51,6 +57,7 @@ public final class EngineHarness {
     private EngineHarness(RuleSet ruleSet) {
         this.ruleSet = ruleSet;
         this.engine = new Engine(ruleSet);
+        this.deadlines = new DeadlineQueue(engine);
     }
 
     /** Loads and compiles {@code yaml} (source name {@code test.yaml}) with no overrides. */
@@ -118,10 +125,13 @@ public final class EngineHarness {
         return new TelemetryRecord(runId, kind, nextPosition(), epochMillis, true, false, fields);
     }
 
-    /** Feeds one record and collects its output. */
+    /** Feeds one record to its run (created on first sight) and collects its output. */
     public Step process(TelemetryRecord record) {
         ordinal++;
-        return collect(engine.process(record));
+        RunState run = runs.computeIfAbsent(record.runId(), engine::newRun);
+        Step step = engine.process(run, record);
+        deadlines.update(run);
+        return collect(step);
     }
 
     /** Feeds an untimed record of {@code kind} with the given key/value pairs. */
@@ -134,9 +144,14 @@ public final class EngineHarness {
         return process(recordAt(kind, epochMillis, fields(keyValues)));
     }
 
-    /** Advances the engine's clock (absence rules). */
+    /** Advances the clock of every run (absence rules), firing in deadline order; one step for all. */
     public Step advanceTime(long now) {
-        return collect(engine.advanceTime(now));
+        Step step = Step.EMPTY;
+        for (Due due : deadlines.due(now, runs::get)) {
+            step = step.then(engine.advanceTime(due.run(), due.rule(), now));
+            deadlines.update(due.run());
+        }
+        return collect(step);
     }
 
     private Step collect(Step step) {
@@ -173,7 +188,12 @@ public final class EngineHarness {
 
     /** The current run's state. */
     public RunState runState() {
-        return engine.runs().get(runId);
+        return runs.get(runId);
+    }
+
+    /** Every run's state, in first-seen order. */
+    public Map<String, RunState> runs() {
+        return Collections.unmodifiableMap(runs);
     }
 
     /** The lifecycle state of rule {@code ruleId} for the current run (INACTIVE before any record). */

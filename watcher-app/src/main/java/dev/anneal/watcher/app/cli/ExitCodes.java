@@ -8,7 +8,8 @@ import dev.anneal.watcher.rules.model.ErrorClass;
  * code is never renamed or reused for another meaning.
  *
  * <p>0 to 3 are decisions, returned only by {@code replay --exit-on-failure} (without that flag a
- * completed replay exits 0 whatever it decided); they are {@link Action#exitCode()}. 64 and up are
+ * completed replay exits 0 whatever it decided); one per rung of the {@link Action} ladder
+ * ({@link #forDecision}: the rules engine knows nothing of exit codes). 64 and up are
  * failures, taken from BSD {@code sysexits.h}, and each belongs to one {@link ErrorClass}
  * ({@link #errorClass(int)}): 65 and 66 are bad input, 64 (usage) and 78 bad configuration, 69, 74
  * and 75 transient I/O, 70 fatal. Where a failure is known only by its class, its code is the
@@ -93,8 +94,17 @@ public final class ExitCodes {
         };
     }
 
-    /** The code {@code replay --exit-on-failure} returns for a decision. */
+    /**
+     * The code {@code replay --exit-on-failure} returns for a decision: the table from the action
+     * ladder to exit codes. A switch over every action, so a new action does not compile until it
+     * has its code here.
+     */
     public static int forDecision(Action decision) {
-        return decision.exitCode();
+        return switch (decision) {
+            case PROMOTE, PASS -> OK;
+            case HOLD -> HOLD;
+            case FREEZE -> FREEZE;
+            case ROLLBACK -> ROLLBACK;
+        };
     }
 }

@@ -1,11 +1,14 @@
 package dev.anneal.watcher.core.replay;
 
-import dev.anneal.watcher.core.decode.DecodeResult;
 import dev.anneal.watcher.core.decode.Ordinal;
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.core.decode.TelemetryDecoder;
+import dev.anneal.watcher.core.pipeline.EventTime;
+import dev.anneal.watcher.core.pipeline.InMemoryRunStore;
+import dev.anneal.watcher.core.pipeline.PipelineSink;
+import dev.anneal.watcher.core.pipeline.RecordCheck;
+import dev.anneal.watcher.core.pipeline.RecordPipeline;
 import dev.anneal.watcher.rules.engine.CompiledPack;
-import dev.anneal.watcher.rules.engine.Engine;
 import dev.anneal.watcher.rules.engine.RuleError;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.Step;
@@ -21,44 +24,38 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Replays recorded telemetry through the rule engine. This class is the replay's whole data flow,
- * in order:
+ * Replays recorded telemetry: the CI adapter of the {@link RecordPipeline} (whose class comment
+ * describes the stages). {@link #replay} decodes an input stream with the {@link TelemetryDecoder}
+ * and feeds the pipeline, which keeps every run in an {@link InMemoryRunStore} and advances all
+ * runs on the records' event time ({@link EventTime#SHARED}); what it routes goes to the
+ * {@link ReplayListener} as it happens and into the per-run tallies that {@link #finish} turns
+ * into the summary and the overall decision.
  *
- * <ol>
- *   <li><b>consume</b>: {@link #replay} reads one input stream;</li>
- *   <li><b>decode</b>: {@link TelemetryDecoder} turns bytes into records or rejections;</li>
- *   <li><b>validate</b>: {@link RuleSet#rejectReason} rejects records lacking what the packs require;</li>
- *   <li><b>evaluate</b> and <b>alert state</b>: {@link Engine#advanceTime} (absence rules, on
- *       event time) then {@link Engine#process};</li>
- *   <li><b>decide</b>: the engine's recommendation changes, tallied into run verdicts here;</li>
- *   <li><b>publish</b>: every alert, recommendation and rejection goes to the {@link ReplayListener}
- *       as it happens; {@link #finish} returns the summary.</li>
- * </ol>
- *
- * Single-threaded; one instance per replay. Nothing here reads the wall clock.
+ * <p>Single-threaded; one instance per replay. Nothing here reads the wall clock.
  */
 public final class Replay {
 
     private final RuleSet rules;
     private final ReplayOptions options;
     private final ReplayListener listener;
-    private final Engine engine;
+    private final RecordPipeline pipeline;
     private final TelemetryDecoder decoder = new TelemetryDecoder();
     private final Ordinal ordinal = new Ordinal();
     private final Map<String, RunTally> runs = new TreeMap<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private final Map<String, RuleErrorSummary> ruleErrors = new TreeMap<>();
     private long accepted;
+    /** Under {@code --strict}, the first rejection of the current {@link #replay} call. */
+    private StrictRejectionException strictFailure;
 
     public Replay(RuleSet rules, ReplayOptions options, ReplayListener listener) {
         this.rules = rules;
         this.options = options;
         this.listener = listener;
-        this.engine = new Engine(rules);
+        this.pipeline = new RecordPipeline(rules, new InMemoryRunStore(), EventTime.SHARED, new Outputs());
     }
 
     /**
@@ -72,63 +69,48 @@ public final class Replay {
      */
     public void replay(String sourceName, InputStream in, String defaultRunId)
             throws IOException, StrictRejectionException {
-        StrictRejectionException[] strictFailure = new StrictRejectionException[1];
+        strictFailure = null;
         decoder.decode(sourceName, in, options.decode(), defaultRunId, ordinal, result -> {
-            if (strictFailure[0] != null) {
-                return;
-            }
-            try {
-                accept(result);
-            } catch (StrictRejectionException e) {
-                strictFailure[0] = e;
+            if (strictFailure == null) {
+                pipeline.accept(result, RecordCheck.NONE);
             }
         });
-        if (strictFailure[0] != null) {
-            throw strictFailure[0];
+        if (strictFailure != null) {
+            throw strictFailure;
         }
     }
 
-    private void accept(DecodeResult result) throws StrictRejectionException {
-        if (result instanceof DecodeResult.Rejected r) {
-            reject(r.rejection());
-            return;
-        }
-        TelemetryRecord record = ((DecodeResult.Decoded) result).record();
-        Optional<RejectReason> reason = rules.rejectReason(record);
-        if (reason.isPresent()) {
-            reject(new Rejection(record.position(), reason.get(), RawText.of(record)));
-            return;
-        }
-        accepted++;
-        if (record.hasTimestamp()) {
-            publish(engine.advanceTime(record.eventTime()));
-        }
-        publish(engine.process(record));
-    }
+    /** The route stage of a replay: the listener, the tallies, the counts. */
+    private final class Outputs implements PipelineSink {
 
-    private void reject(Rejection rejection) throws StrictRejectionException {
-        rejections.add(rejection);
-        listener.rejected(rejection);
-        if (options.strict()) {
-            throw new StrictRejectionException(rejection);
+        @Override
+        public void rejected(Rejection rejection) {
+            rejections.add(rejection);
+            listener.rejected(rejection);
+            if (options.strict()) {
+                strictFailure = new StrictRejectionException(rejection);
+            }
         }
-    }
 
-    private void publish(Step step) {
-        if (step.isEmpty()) {
-            return;
+        @Override
+        public void accepted(TelemetryRecord record) {
+            accepted++;
         }
-        for (AlertEvent alert : step.alerts()) {
-            runs.computeIfAbsent(alert.runId(), RunTally::new).alert(alert);
-            listener.alert(alert);
-        }
-        for (Recommendation rec : step.recommendations()) {
-            runs.computeIfAbsent(rec.runId(), RunTally::new).recommend(rec);
-            listener.recommendation(rec);
-        }
-        for (RuleError e : step.errors()) {
-            ruleErrors.merge(e.rule(), new RuleErrorSummary(e.rule(), 1, e.position(), e.message()),
-                    (a, b) -> new RuleErrorSummary(a.rule(), a.count() + 1, a.firstPosition(), a.firstMessage()));
+
+        @Override
+        public void step(String runId, Step step, Cause cause) {
+            for (AlertEvent alert : step.alerts()) {
+                runs.computeIfAbsent(alert.runId(), RunTally::new).alert(alert);
+                listener.alert(alert);
+            }
+            for (Recommendation rec : step.recommendations()) {
+                runs.computeIfAbsent(rec.runId(), RunTally::new).recommend(rec);
+                listener.recommendation(rec);
+            }
+            for (RuleError e : step.errors()) {
+                ruleErrors.merge(e.rule(), new RuleErrorSummary(e.rule(), 1, e.position(), e.message()),
+                        (a, b) -> new RuleErrorSummary(a.rule(), a.count() + 1, a.firstPosition(), a.firstMessage()));
+            }
         }
     }
 

@@ -2,15 +2,17 @@ package dev.anneal.watcher.core.stream;
 
 import dev.anneal.watcher.core.decode.DecodeResult;
 import dev.anneal.watcher.core.decode.Ordinal;
+import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.core.decode.TelemetryDecoder;
 import dev.anneal.watcher.core.output.AlertJson;
 import dev.anneal.watcher.core.output.RecommendationJson;
+import dev.anneal.watcher.core.pipeline.EventTime;
+import dev.anneal.watcher.core.pipeline.PipelineSink;
+import dev.anneal.watcher.core.pipeline.RecordCheck;
+import dev.anneal.watcher.core.pipeline.RecordPipeline;
 import dev.anneal.watcher.rules.engine.CompiledRule;
-import dev.anneal.watcher.rules.engine.Engine;
 import dev.anneal.watcher.rules.engine.RuleError;
 import dev.anneal.watcher.rules.engine.RuleSet;
-import dev.anneal.watcher.rules.engine.RunState;
-import dev.anneal.watcher.rules.engine.RunStateCodec;
 import dev.anneal.watcher.rules.engine.Step;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
@@ -23,40 +25,35 @@ import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The daemon's per-task processor: decode, validate, evaluate, publish (see {@link WatcherTopology}
- * for the whole flow and its contract). One instance per stream task, used by one thread, so it
- * owns a single-threaded {@link Engine}; everything a run needs across records lives in the
- * {@value WatcherTopology#STORE} store, so a task that moves to another instance or restarts after
- * a crash carries on from the changelog.
+ * The daemon's adapter of the {@link RecordPipeline} (whose class comment describes the stages),
+ * one per stream task, used by one thread: a Kafka record is decoded by the
+ * {@link TelemetryDecoder} and fed to the pipeline, which keeps runs in the task's
+ * {@value WatcherTopology#STORE} store ({@link KeyValueRunStore}) and advances a run on its own
+ * records' event time ({@link EventTime#PER_RUN}); what it routes is forwarded to the alerts,
+ * recommendations, quarantine and dead-letter sinks of {@link WatcherTopology}, with headers, and
+ * counted in {@link WatcherMetrics}.
  *
- * <p>Decoded states are also kept in a {@link RunStateCache}, read through from the store. Every
- * change is still written to the store at once (write-through), so the changelog that commits with
- * each transaction always holds the states that the transaction's outputs came from. The cache is
- * emptied in {@link #init} and {@link #close} (Streams re-initialises a task after an aborted
- * transaction, with its store restored from the changelog) and when the rule set changes.
- *
- * <p>When the task switches rule sets (and when it takes up the current one after {@link #init}),
- * it settles every stored run under the new rules before anything else ({@link #settleRuns}): the
- * alerts of rules that a reload removed or changed are resolved rather than dropped.
+ * <p>Two more things go through the pipeline: a wall-clock punctuation advances every run of the
+ * task ({@link RecordPipeline#advanceTo}), so absence rules fire while a run is silent; and when
+ * the task switches rule sets (and when it takes up the current one after {@link #init}), it
+ * settles every stored run under the new rules before anything else
+ * ({@link RecordPipeline#switchRules}): the alerts of rules that a reload removed or changed are
+ * resolved rather than dropped, in the same transaction as the outputs that follow.
  */
 final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -73,8 +70,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final WatcherMetrics metrics;
     private final Duration absenceInterval;
     private final RunStateCache cache;
-    private final TelemetryDecoder decoder = new TelemetryDecoder();
     private final DeadLetters deadLetters;
+    private final TelemetryDecoder decoder = new TelemetryDecoder();
     /**
      * Required by the decoder; its values are never used as event time here, because records
      * without an envelope {@code ts} take their Kafka timestamp instead.
@@ -87,11 +84,14 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private boolean quarantineRecommendations;
 
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<String, byte[]> store;
+    private RecordPipeline pipeline;
     private long version;
-    private Engine engine;
-    private RunStateCodec codec;
     private int[] rulesPerKind;
+    /** The input record being processed and where it came from (dead letters copy it); null in a punctuation. */
+    private Record<byte[], byte[]> input;
+    private RecordMetadata inputMeta;
+    /** The timestamp of what is forwarded now: the input record's, or the clock's in a punctuation or a rules switch. */
+    private long outputTimestamp;
 
     /**
      * @param cacheCapacity decoded run states kept per task ({@link RunStateCache}); 0 decodes the
@@ -102,9 +102,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.rules = rules;
         this.clock = clock;
         this.metrics = metrics;
-        this.deadLetters = new DeadLetters(metrics);
         this.absenceInterval = absenceInterval;
         this.cache = new RunStateCache(cacheCapacity);
+        this.deadLetters = new DeadLetters(metrics);
     }
 
     /** Routes synthetic alerts and/or recommendations to the quarantine sinks (set before {@code init}). */
@@ -117,10 +117,10 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(WatcherTopology.STORE);
         // A re-initialised task (after an aborted transaction, or moved back here) has a store
         // restored from the changelog: nothing cached before may be trusted.
-        cache.clear();
+        KeyValueRunStore store = new KeyValueRunStore(context.getStateStore(WatcherTopology.STORE), cache, metrics);
+        this.pipeline = new RecordPipeline(rules.ruleSet(), store, EventTime.PER_RUN, new Outputs());
         // The rule set is taken up (and stored states settled under it) at the first record or
         // punctuation, where outputs can be forwarded; see refreshRules.
         version = 0;
@@ -128,10 +128,10 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     /**
-     * Switches to a newly published rule set (or takes up the current one after {@link #init}),
-     * then settles every stored run under it ({@link #settleRuns}); stored states are decoded with
-     * its codec from now on. Called first by {@link #process} and the punctuation, so the settling
-     * commits in the same transaction as the outputs that follow it.
+     * Switches to a newly published rule set (or takes up the current one after {@link #init}) and
+     * settles every stored run under it; stored states are decoded for it from now on. Called
+     * first by {@link #process} and the punctuation, so the settling commits in the same
+     * transaction as the outputs that follow it.
      */
     private void refreshRules() {
         RuleSetHolder.Current current = rules.current();
@@ -139,11 +139,6 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         RuleSet ruleSet = current.ruleSet();
-        engine = new Engine(ruleSet);
-        codec = new RunStateCodec(ruleSet);
-        // Cached states are laid out for the old rule set; decoding the stored bytes with the new
-        // codec keeps unchanged rules' state and resets changed ones, as without a cache.
-        cache.clear();
         rulesPerKind = new int[RecordKind.values().length];
         for (CompiledRule rule : ruleSet.rules()) {
             for (RecordKind kind : rule.kinds()) {
@@ -155,52 +150,12 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                     current.version());
         }
         version = current.version();
-        settleRuns(current);
+        input = null;
+        outputTimestamp = clock.millis();
+        pipeline.switchRules(ruleSet, current.retired()::get, outputTimestamp);
     }
 
-    /**
-     * Brings every run of the task's store under the current rule set: closes the alerts of rules
-     * it no longer has (a firing one gets its RESOLVED transition; see
-     * {@link Engine#resolveRetired}), recomputes the recommendation under the new rules (published
-     * only if it changed) and stores those runs re-encoded without the retired rules. Runs with
-     * nothing to settle are not rewritten.
-     *
-     * <p>It runs at every switch, the first one after {@link #init} included: a task re-initialised
-     * after an aborted transaction has its store restored from the changelog, states still laid out
-     * for the old rules, and settles them again here from the holder's record of retired rules.
-     * Once a transaction with the rewritten states commits, settling again finds nothing, so no
-     * alert is resolved twice. Walks the store as {@link #checkAbsence} does (collect, then write
-     * after the iterator is closed).
-     */
-    private void settleRuns(RuleSetHolder.Current current) {
-        long now = clock.millis();
-        List<KeyValue<RunState, Step>> settled = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                RunState run = decode(entry.key, entry.value);
-                if (run == null) {
-                    // Counted once: replaced below by a fresh state, as checkAbsence does.
-                    settled.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
-                    continue;
-                }
-                boolean retired = run.hasRetiredAlerts();
-                Step step = engine.resolveRetired(run, current.retired()::get, now);
-                if (retired || !step.isEmpty()) {
-                    settled.add(KeyValue.pair(run, step));
-                } else {
-                    cache.putIfRoom(run);
-                }
-            }
-        }
-        for (KeyValue<RunState, Step> s : settled) {
-            store.put(s.key.runId(), codec.encode(s.key));
-            cache.putIfRoom(s.key);
-            publish(s.key.runId(), s.value, now, false);
-        }
-    }
-
-    // ---------------------------------------------------------------- consume
+    // ---------------------------------------------------------------- consume, decode
 
     @Override
     public void process(Record<byte[], byte[]> record) {
@@ -208,41 +163,29 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         refreshRules();
         RecordMetadata meta = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a source record without topic, partition and offset"));
+        input = record;
+        inputMeta = meta;
+        outputTimestamp = record.timestamp();
         String source = meta.topic() + "/" + meta.partition();
         // Positions are 1-based like file lines: offset 0 is line 1. The dead-letter headers carry the raw offset.
         long line = meta.offset() + 1;
         String key = runIdOf(record.key());
-        // ------------------------------------------------------------ decode
         List<DecodeResult> results = record.value() == null ? List.of()
                 : decoder.decodeMessage(source, line, record.value(), key != null ? key : meta.topic(), ordinal);
         if (results.isEmpty()) {
             // A tombstone or a blank message: nothing to evaluate, but nothing is dropped silently.
-            deadLetter(record, meta, source + ":" + line, EMPTY_MESSAGE_REASON);
+            deadLetter(source + ":" + line, EMPTY_MESSAGE_REASON);
             return;
         }
+        RecordCheck keyCheck = key == null ? RecordCheck.NONE : decoded -> key.equals(decoded.runId())
+                ? Optional.empty()
+                : Optional.of(runIdMismatch(decoded.runId(), key));
         for (DecodeResult result : results) {
-            if (result instanceof DecodeResult.Rejected r) {
-                deadLetter(record, meta, r.position().toString(), r.rejection().cause());
-                continue;
-            }
-            TelemetryRecord decoded = ((DecodeResult.Decoded) result).record();
-
-            // -------------------------------------------------------- validate
-            if (key != null && !key.equals(decoded.runId())) {
-                deadLetter(record, meta, decoded.position().toString(), runIdMismatch(decoded.runId(), key));
-                continue;
-            }
-            Optional<RejectReason> reason = engine.ruleSet().rejectReason(decoded);
-            if (reason.isPresent()) {
-                deadLetter(record, meta, decoded.position().toString(), reason.get());
-                continue;
-            }
-            metrics.accepted();
-            evaluate(withEventTime(decoded, record.timestamp()), record.timestamp());
+            pipeline.accept(withEventTime(result, record.timestamp()), keyCheck);
         }
     }
 
-    /** Reason of a dead letter whose envelope names a run other than the record key. */
+    /** Why a record whose envelope names another run than its key is rejected. */
     static RejectReason runIdMismatch(String runId, String key) {
         return new RejectReason(RejectionCategory.RUN_ID_MISMATCH, "envelope run_id \"" + runId
                 + "\" differs from the record key \"" + key + "\"; key records by their run id");
@@ -263,112 +206,25 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
      * orders records. Rule windows and {@code for} counts of the built-in packs count records,
      * so both give the same decisions.
      */
-    private static TelemetryRecord withEventTime(TelemetryRecord r, long kafkaTimestamp) {
-        if (r.hasTimestamp()) {
-            return r;
+    private static DecodeResult withEventTime(DecodeResult result, long kafkaTimestamp) {
+        if (!(result instanceof DecodeResult.Decoded d) || d.record().hasTimestamp()) {
+            return result;
         }
-        return new TelemetryRecord(r.runId(), r.kind(), r.position(), kafkaTimestamp, true, r.synthetic(), r.fields());
-    }
-
-    // ---------------------------------------------------------------- evaluate, alert state, decide
-
-    private void evaluate(TelemetryRecord record, long inputTimestamp) {
-        RunState run = load(record.runId());
-        Step absence;
-        Step step;
-        try {
-            // As replay does: the record's own event time first fires the run's absence rules that
-            // fell due before it, then the record itself is evaluated.
-            absence = engine.advanceTime(run, record.eventTime());
-            step = engine.process(run, record);
-            // Write-through: the store (and so the changelog of this transaction) always has it.
-            store.put(run.runId(), codec.encode(run));
-        } catch (RuntimeException e) {
-            // The cached copy may be half-updated and no longer what the store holds.
-            cache.remove(run.runId());
-            throw e;
-        }
-        metrics.ruleEvaluations(rulesPerKind[record.kind().ordinal()]);
-        publish(run.runId(), absence, inputTimestamp, true);
-        publish(run.runId(), step, inputTimestamp, true);
-    }
-
-    /** The run's state: cached, else decoded from the store (and cached), else a fresh one. */
-    private RunState load(String runId) {
-        RunState run = cache.get(runId);
-        if (run != null) {
-            return run;
-        }
-        byte[] stored = store.get(runId);
-        run = stored == null ? null : decode(runId, stored);
-        if (run == null) {
-            run = engine.newRun(runId);
-        }
-        cache.put(run);
-        return run;
-    }
-
-    /**
-     * The stored state of a run, or null (logged and counted) when it cannot be read. That means a
-     * bug or an incompatible format change; the run starts afresh rather than stopping the task on
-     * a record it could never get past.
-     */
-    private RunState decode(String runId, byte[] stored) {
-        try {
-            RunState run = codec.decode(stored);
-            if (runId.equals(run.runId())) {
-                return run;
-            }
-            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log(
-                    "the state stored under run {} belongs to run {}; starting run {} afresh", runId, run.runId(), runId);
-        } catch (IllegalArgumentException e) {
-            ErrorLog.at(LOG, Level.ERROR, ErrorClass.FATAL).log(
-                    "the stored state of run {} cannot be read ({}); starting it afresh", runId, e.getMessage());
-        }
-        metrics.stateError();
-        return null;
+        TelemetryRecord r = d.record();
+        return new DecodeResult.Decoded(
+                new TelemetryRecord(r.runId(), r.kind(), r.position(), kafkaTimestamp, true, r.synthetic(), r.fields()));
     }
 
     /**
      * Wall-clock punctuation: advances every run of this task to the clock's time, firing absence
      * rules whose silence has lasted long enough. Cheap when the rule set has no absence rules;
-     * otherwise it walks every run of the task's store, decoding those not cached, so its interval
-     * bounds that cost.
+     * otherwise it walks every run of the task's store, so its interval bounds that cost.
      */
     private void checkAbsence(long streamsWallClock) {
         refreshRules();
-        if (!engine.hasAbsenceRules()) {
-            return;
-        }
-        long now = clock.millis();
-        List<KeyValue<RunState, Step>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                RunState run = cache.get(entry.key);
-                if (run == null) {
-                    run = decode(entry.key, entry.value);
-                    if (run == null) {
-                        // Replaced below, so an unreadable state is reported once, not at every punctuation.
-                        changed.add(KeyValue.pair(engine.newRun(entry.key), Step.EMPTY));
-                        continue;
-                    }
-                    cache.putIfRoom(run);
-                }
-                Step step = engine.advanceTime(run, now);
-                if (!step.isEmpty()) {
-                    changed.add(KeyValue.pair(run, step));
-                }
-            }
-        }
-        // Written after the iterator is closed: stores need not support writes during a scan.
-        for (KeyValue<RunState, Step> c : changed) {
-            store.put(c.key.runId(), codec.encode(c.key));
-            if (c.value.isEmpty()) {
-                cache.put(c.key); // the fresh state that replaced an unreadable one
-            }
-            publish(c.key.runId(), c.value, now, false);
-        }
+        input = null;
+        outputTimestamp = clock.millis();
+        pipeline.advanceTo(outputTimestamp);
     }
 
     @Override
@@ -377,7 +233,28 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         cache.clear();
     }
 
-    // ---------------------------------------------------------------- publish
+    // ---------------------------------------------------------------- route
+
+    /** The route stage of the daemon: topics, headers and metrics. */
+    private final class Outputs implements PipelineSink {
+
+        @Override
+        public void rejected(Rejection rejection) {
+            deadLetter(rejection.position().toString(), rejection.cause());
+        }
+
+        @Override
+        public void accepted(TelemetryRecord record) {
+            metrics.accepted();
+            metrics.ruleEvaluations(rulesPerKind[record.kind().ordinal()]);
+        }
+
+        @Override
+        public void step(String runId, Step step, Cause cause) {
+            // Latency is measured from the input record; a clock advance or a rules switch has none.
+            publish(runId, step, outputTimestamp, cause == Cause.RECORD || cause == Cause.EVENT_TIME);
+        }
+    }
 
     private void publish(String runId, Step step, long timestamp, boolean measure) {
         if (step.isEmpty()) {
@@ -421,8 +298,11 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         context.forward(new Record<>(key, json.getBytes(StandardCharsets.UTF_8), timestamp, headers), sink);
     }
 
-    /** Forwards the input record unchanged to the dead-letter topic, with the reason and origin as headers. */
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String position, RejectReason reason) {
-        context.forward(deadLetters.letter(record, meta, position, reason), WatcherTopology.DLQ_SINK);
+    /**
+     * Forwards the input record unchanged to the dead-letter topic, with the reason and origin as
+     * headers ({@link DeadLetters}): the one place this task rejects.
+     */
+    private void deadLetter(String position, RejectReason reason) {
+        context.forward(deadLetters.letter(input, inputMeta, position, reason), WatcherTopology.DLQ_SINK);
     }
 }

@@ -13,8 +13,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The daemon's data flow, assembled in one place and in the order the data flows. Read this
- * class first; {@code Replay} is its batch twin and both run the same {@code Engine}.
+ * The daemon's Kafka Streams topology: where its data comes from and goes to. What happens to each
+ * record in between is the {@code RecordPipeline} (core.pipeline; read its class comment first),
+ * which the processor adapts to Kafka Streams, as {@code Replay} adapts it to recorded files.
  *
  * <pre>
  *  input topics ──> telemetry-source ──> watcher-processor ──┬──> alerts-sink ──────────> anneal.alerts
@@ -26,15 +27,12 @@ import org.apache.kafka.streams.state.Stores;
  *                                     watcher-run-state store
  *                                     (RocksDB + changelog topic)
  *
- *  inside watcher-processor, per record:
- *    decode ────────> validate ───────> evaluate ──────────────────> alert state ─> decide ──> publish
- *    Telemetry-       record key,       Engine.advanceTime(run, t)   RuleState      Run-       firing/resolved: alerts
- *    Decoder.         RuleSet.          Engine.process(run, record)  per rule       State      changes: recommendations
- *    decodeMessage    rejectReason                                                             rejections: dlq
- *  and every absence interval of wall-clock time: Engine.advanceTime(run, clock) for every run of the task.
+ *  inside watcher-processor (WatcherProcessor), per record: TelemetryDecoder.decodeMessage, then
+ *  RecordPipeline over KeyValueRunStore (this store) -> alerts, recommendations, dead letters;
+ *  every absence interval of wall-clock time: RecordPipeline.advanceTo(clock) for every run of the task.
  * </pre>
  *
- * Per input record, in order:
+ * <p>Per input record, in order:
  * <ol>
  *   <li><b>consume</b>: key and value as bytes. The key is the run id: producers must key every
  *       record by its run id, so that all of a run's records land in one partition and one task
@@ -54,16 +52,17 @@ import org.apache.kafka.streams.state.Stores;
  *       kept, plus the {@code watcher.*} headers of {@link WatcherTopics}. An empty message or a
  *       tombstone is a dead letter too.</li>
  *   <li><b>evaluate</b> and <b>alert state</b>: the run's state is read from the
- *       {@value #STORE} store (or started), {@code Engine.advanceTime(run, eventTime)} fires the
- *       run's absence rules that fell due before the record (replay's order), then
- *       {@code Engine.process(run, record)}; the state is written back to the store at once.
+ *       {@value #STORE} store (or started), the run's absence rules that fell due before the
+ *       record's event time fire (replay's order), then the record is evaluated
+ *       ({@code Engine}, {@code AlertLifecycle}); the state is written back to the store at once.
  *       Each task also keeps recently used decoded states in memory (a bounded cache in front of
  *       the store, emptied when the task is initialised or closed and when the rule set changes),
  *       so a run's state is decoded once, not at every record.</li>
- *   <li><b>decide</b> and <b>publish</b>: firing and resolved alert transitions go to the
- *       alerts topic (pending and cancelled ones are only counted), recommendation changes to
- *       the recommendations topic, both keyed by run id with exactly the JSON replay writes
- *       ({@code AlertJson}, {@code RecommendationJson}) and the input record's timestamp.</li>
+ *   <li><b>decide</b> ({@code RecommendationLadder}) and <b>publish</b>: firing and resolved
+ *       alert transitions go to the alerts topic (pending and cancelled ones are only counted),
+ *       recommendation changes to the recommendations topic, both keyed by run id with exactly
+ *       the JSON replay writes ({@code AlertJson}, {@code RecommendationJson}) and the input
+ *       record's timestamp.</li>
  * </ol>
  *
  * A wall-clock punctuator (every {@link #DEFAULT_ABSENCE_INTERVAL} unless configured) advances

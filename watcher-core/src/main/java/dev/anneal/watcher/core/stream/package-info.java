@@ -1,6 +1,8 @@
 /**
  * The daemon's Kafka Streams application: {@link dev.anneal.watcher.core.stream.WatcherTopology}
- * assembles the data flow (read it first) around the same rule engine replay runs.
+ * assembles the topology (sources, processor, store, sinks) around the same
+ * {@link dev.anneal.watcher.core.pipeline.RecordPipeline} replay runs; its processor keeps run
+ * states in the task's key-value store behind a cache of decoded states.
  *
  * <ul>
  *   <li>{@link dev.anneal.watcher.core.stream.WatcherTopics}: topic names and dead-letter headers

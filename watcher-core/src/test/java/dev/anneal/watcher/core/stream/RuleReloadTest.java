@@ -7,7 +7,7 @@ import static dev.anneal.watcher.core.stream.Telemetry.spike;
 import static dev.anneal.watcher.core.stream.WatcherTopologyTest.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anneal.watcher.rules.engine.Engine;
+import dev.anneal.watcher.rules.engine.RetiredRules;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +97,7 @@ class RuleReloadTest {
             assertThat(field(resolved, "id")).isEqualTo(field(fired, "id"));
             assertThat(field(resolved, "severity")).isEqualTo(field(fired, "severity"));
             assertThat(field(resolved, "summary")).isEqualTo(field(fired, "summary"));
-            assertThat(resolved).contains(Engine.RESOLVED_BY);
+            assertThat(resolved).contains(RetiredRules.RESOLVED_BY);
             assertThat(field(h.recommendations.readValue(), "action")).isEqualTo("PASS");
 
             // The rule is gone: the same record no longer alerts, and nothing is resolved again.
@@ -155,7 +155,7 @@ class RuleReloadTest {
             assertThat(resolved).extracting(RuleReloadTest::transition)
                     .containsExactly("run-b kl_grad_rollback resolved");
             // Its summary reads the record, which a reload does not have: left out, not rendered as an error.
-            assertThat(resolved.get(0)).doesNotContain("<error").contains(Engine.RESOLVED_BY, "runbook_url");
+            assertThat(resolved.get(0)).doesNotContain("<error").contains(RetiredRules.RESOLVED_BY, "runbook_url");
             assertThat(h.recommendations.readValue()).contains("\"action\":\"ROLLBACK\",\"latched\":true");
             h.send("run-b", healthy());
             h.alerts.readValuesToList();

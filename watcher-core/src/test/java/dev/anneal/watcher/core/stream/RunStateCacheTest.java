@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.watcher.rules.engine.Engine;
+import dev.anneal.watcher.rules.engine.RetiredRules;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.RunStateCodec;
@@ -16,11 +17,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +56,7 @@ class RunStateCacheTest {
             List<String> resolved = h.alerts.readValuesToList();
             assertThat(resolved).extracting(v -> field(v, "rule") + " " + field(v, "state"))
                     .containsExactly("kl_gate resolved", "kl_grad_rollback resolved", "grad_gate resolved");
-            assertThat(resolved.get(0)).contains(Engine.RESOLVED_BY);
+            assertThat(resolved.get(0)).contains(RetiredRules.RESOLVED_BY);
             assertThat(resolved).allSatisfy(v -> assertThat(field(v, "rule_set")).isEqualTo(after.digest()));
             RunState stored = new RunStateCodec(after).decode(h.store().get("run-a"));
             assertThat(stored.latched()).as("the latch survives the reload").hasToString("ROLLBACK");
@@ -68,11 +67,7 @@ class RunStateCacheTest {
     void aReinitialisedTaskReadsTheRestoredStoreNotTheCache() {
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
                 StreamsConfigs.defaults("mock:9092", stateDir));
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(new RuleSetHolder(RULES),
                 new StreamHarness.MutableClock(StreamHarness.START), new WatcherMetrics(),
                 WatcherTopology.DEFAULT_ABSENCE_INTERVAL, RunStateCache.DEFAULT_CAPACITY);
@@ -107,11 +102,7 @@ class RunStateCacheTest {
         RuleSetHolder holder = new RuleSetHolder(RULES);
         MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>(
                 StreamsConfigs.defaults("mock:9092", stateDir));
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
+        KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(holder, new StreamHarness.MutableClock(StreamHarness.START),
                 new WatcherMetrics(), WatcherTopology.DEFAULT_ABSENCE_INTERVAL, 1);
         processor.init(context);
@@ -125,7 +116,7 @@ class RunStateCacheTest {
 
         // kl_gate's old alert is resolved once, by the reload; a stale cached state would resolve it again.
         assertThat(forwardedValues(context)).filteredOn(v -> v.contains("\"rule\":\"kl_gate\"")).hasSize(1)
-                .allSatisfy(v -> assertThat(v).contains(Engine.RESOLVED_BY));
+                .allSatisfy(v -> assertThat(v).contains(RetiredRules.RESOLVED_BY));
         processor.close();
     }
 

@@ -18,12 +18,15 @@ import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -87,6 +90,19 @@ final class StreamHarness implements AutoCloseable {
 
     static RuleSet annealGates() {
         return annealGates(Map.of());
+    }
+
+    /**
+     * An in-memory run-state store (no changelog) initialised on {@code context} and added to it,
+     * for driving the processor or the run store without a topology.
+     */
+    static KeyValueStore<String, byte[]> runStateStore(MockProcessorContext<byte[], byte[]> context) {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
     }
 
     /** Pipes one record with the clock's current time as its Kafka timestamp. */

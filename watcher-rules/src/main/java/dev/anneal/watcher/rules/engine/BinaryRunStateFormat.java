@@ -236,7 +236,7 @@ final class BinaryRunStateFormat {
                 continue;
             }
             // A changed or removed rule's state is read past and dropped: the rule starts fresh. A
-            // pending or firing alert of it is kept aside for Engine.resolveRetired to close.
+            // pending or firing alert of it is kept aside for RetiredRules.settle to close.
             RuleState retired = new RuleState(fingerprint);
             readRule(r, retired);
             if (retired.state == AlertState.PENDING || retired.state == AlertState.FIRING) {

@@ -7,7 +7,7 @@ import java.util.Objects;
  * definition or resolved parameters differ, so its fingerprint does). A rules reload keeps these
  * so that the alerts such a rule left pending or firing in stored run states can be closed with
  * the rule's own metadata (severity, action, labels, annotations) by
- * {@link Engine#resolveRetired}, instead of vanishing without a RESOLVED transition.
+ * {@link RetiredRules#settle}, instead of vanishing without a RESOLVED transition.
  *
  * @param rule    the rule as it was compiled in its rule set
  * @param ruleSet the rule set it belonged to (its parameters render the rule's annotations)

@@ -29,6 +29,15 @@ public final class RuleState {
     long lastSeen;
     /** Whether the record last seen (absence rules) was synthetic, so a drill's silence alert is marked too. */
     boolean seenSynthetic;
+    /**
+     * Absence rules: the silence since {@link #lastSeen} already fired. Set when the rule fires,
+     * cleared by the next timestamped record. It only outlives the firing when a record without a
+     * timestamp resolves the alert (that does not restart the silence, so it must not fire again).
+     * Not stored: the daemon stamps every record, so there it is only ever set while firing.
+     */
+    boolean silenceFired;
+    /** Whether {@link DeadlineQueue} holds an entry for this rule (its bookkeeping; not stored). */
+    boolean deadlineQueued;
 
     RuleState(CompiledRule rule) {
         this.fingerprint = rule.fingerprint();
@@ -78,8 +87,6 @@ public final class RuleState {
     public List<String> reasons() {
         return reasons;
     }
-
-    boolean deadlineQueued;
 
     void clear() {
         state = AlertState.INACTIVE;

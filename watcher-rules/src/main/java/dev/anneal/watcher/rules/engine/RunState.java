@@ -26,7 +26,7 @@ public final class RunState {
     /**
      * Pending or firing states, found in the stored bytes, of rules this rule set no longer has
      * (removed, or changed: another fingerprint). Filled by {@link RunStateCodec#decode}, emptied
-     * by {@link Engine#resolveRetired}; never encoded, so a state written back has none.
+     * by {@link RetiredRules#settle}; never encoded, so a state written back has none.
      */
     final List<Retired> retired = new ArrayList<>();
 
@@ -69,7 +69,7 @@ public final class RunState {
 
     /**
      * True when the stored state this was decoded from has pending or firing alerts of rules that
-     * this rule set no longer has; {@link Engine#resolveRetired} closes them.
+     * this rule set no longer has; {@link RetiredRules#settle} closes them.
      */
     public boolean hasRetiredAlerts() {
         return !retired.isEmpty();

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Rule state is keyed by rule id and the rule's fingerprint: after a rules reload, a rule whose
  * definition and parameters are unchanged gets its state back; a changed, new or removed rule
  * starts fresh (its old state is dropped; a pending or firing alert of it is kept aside, unencoded,
- * for {@link Engine#resolveRetired} to close). Promotion streaks are keyed by pack name. The latch
+ * for {@link RetiredRules#settle} to close). Promotion streaks are keyed by pack name. The latch
  * and the last recommendation always survive, because a FREEZE or ROLLBACK must hold until an
  * operator clears it, whatever the rules do.
  */

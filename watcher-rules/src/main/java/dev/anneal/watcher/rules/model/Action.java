@@ -13,22 +13,11 @@ import java.util.Optional;
  * way the overall verdict can be PROMOTE, so one run that is merely PASS makes the whole PASS.
  */
 public enum Action {
-    PROMOTE(0),
-    PASS(0),
-    HOLD(1),
-    FREEZE(2),
-    ROLLBACK(3);
-
-    private final int exitCode;
-
-    Action(int exitCode) {
-        this.exitCode = exitCode;
-    }
-
-    /** The process exit code `replay --exit-on-failure` uses for this decision. */
-    public int exitCode() {
-        return exitCode;
-    }
+    PROMOTE,
+    PASS,
+    HOLD,
+    FREEZE,
+    ROLLBACK;
 
     /** True for the actions an alert can carry (HOLD, FREEZE, ROLLBACK). */
     public boolean isAlertAction() {

@@ -2,11 +2,11 @@ package dev.anneal.watcher.rules.cel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.watcher.rules.EngineHarness;
 import dev.anneal.watcher.rules.engine.CompiledPack;
 import dev.anneal.watcher.rules.engine.CompiledPromotion;
 import dev.anneal.watcher.rules.engine.CompiledRule;
 import dev.anneal.watcher.rules.engine.CompiledWindow;
-import dev.anneal.watcher.rules.engine.Engine;
 import dev.anneal.watcher.rules.engine.RuleError;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.Step;
@@ -96,8 +96,8 @@ class FastPathEngineTest {
             });
             assertThat(fastCount[0]).isGreaterThan(100);
 
-            Engine a = new Engine(fast);
-            Engine b = new Engine(slow);
+            EngineHarness a = EngineHarness.of(fast);
+            EngineHarness b = EngineHarness.of(slow);
             long now = 1_700_000_000_000L;
             for (int i = 0; i < 4000; i++) {
                 now += random.nextInt(5) == 0 ? 700_000 : 1000 + random.nextInt(5000);

@@ -64,6 +64,8 @@ class AbsenceRuleTest {
             9     | unselected records do not count as arrivals  | r@0 w@5 a@10               | - - firing
             10    | a jump far past the deadline fires once      | r@0 a@100000               | - firing
             11    | advancing backwards does nothing             | r@0 a@5 a@3 a@10           | - - - firing
+            12    | an untimed record resolves, silence unchanged | r@0 a@10 u a@30           | - firing resolved -
+            13    | the next timed record starts a new silence   | r@0 a@10 u r@31 a@40 a@41  | - firing resolved - - firing
             """)
     void absence(int row, String name, String input, String expected) throws Exception {
         EngineHarness h = EngineHarness.of(PACK);
@@ -124,6 +126,38 @@ class AbsenceRuleTest {
         assertThat(h.steps().get(2).alerts()).extracting(AlertEvent::runId).containsExactly("early", "late");
         assertThat(h.steps().get(2).recommendations()).extracting(r -> r.runId())
                 .containsExactly("early", "late");
+    }
+
+    /**
+     * Firings at one clock advance follow the deadlines as first queued ({@link DeadlineQueue}), then
+     * run id, then rule order: a run whose silence a later record restarted keeps its place in the
+     * queue (run a, restarted at minute 5, still fires before b and c). That is replay's order.
+     */
+    @Test
+    void oneAdvanceFiresInQueuedDeadlineThenRunThenRuleOrder() throws Exception {
+        EngineHarness h = EngineHarness.of("""
+                pack: quiet
+                rules:
+                  - id: first
+                    select: {kinds: [ppo]}
+                    absent: 10m
+                    action: HOLD
+                  - id: second
+                    select: {kinds: [ppo]}
+                    absent: 10m
+                    action: HOLD
+                """);
+        h.run("b");
+        step(h, "r@0");
+        h.run("a");
+        step(h, "r@0");
+        h.run("c");
+        step(h, "r@2");
+        h.run("a");
+        step(h, "r@5");
+        step(h, "a@30");
+        assertThat(h.steps().get(4).alerts()).extracting(a -> a.runId() + "/" + a.rule()).containsExactly(
+                "a/first", "a/second", "b/first", "b/second", "c/first", "c/second");
     }
 
     @Test

@@ -121,7 +121,7 @@ class DeterminismTest {
     }
 
     static List<Object> run(RuleSet rs, List<Input> inputs) {
-        Engine engine = new Engine(rs);
+        EngineHarness engine = EngineHarness.of(rs);
         List<Object> events = new ArrayList<>();
         for (Input in : inputs) {
             if (in.record() != null) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A rules reload removes or changes rules; the alerts they left open in a run's stored state are
- * closed by {@link Engine#resolveRetired}: a firing alert with a RESOLVED carrying the retired
+ * closed by {@link RetiredRules#settle}: a firing alert with a RESOLVED carrying the retired
  * rule's own metadata, a pending one with INACTIVE (it was never published), and the run's
  * recommendation recomputed under the new rules.
  */
@@ -88,7 +88,7 @@ class ResolveRetiredTest {
         RunState run = reloaded(h, after);
         assertThat(run.hasRetiredAlerts()).isTrue();
 
-        Step step = new Engine(after).resolveRetired(run, retired(h.ruleSet(), after)::get, NOW);
+        Step step = new RetiredRules(after).settle(run, retired(h.ruleSet(), after)::get, NOW);
 
         assertThat(step.alerts()).hasSize(1);
         AlertEvent resolved = step.alerts().get(0);
@@ -103,8 +103,8 @@ class ResolveRetiredTest {
         assertThat(resolved.eventTime()).isEqualTo(NOW);
         assertThat(resolved.ruleSetDigest()).isEqualTo(after.digest());
         assertThat(resolved.annotations()).containsEntry("summary", fired.annotations().get("summary"))
-                .containsKey(Engine.RESOLVED_BY);
-        assertThat(resolved.annotations().get(Engine.RESOLVED_BY)).contains("kl_high", after.digest());
+                .containsKey(RetiredRules.RESOLVED_BY);
+        assertThat(resolved.annotations().get(RetiredRules.RESOLVED_BY)).contains("kl_high", after.digest());
         // kl_slow is only pending under the new rules: nothing holds the run any more.
         assertThat(step.recommendation().orElseThrow().action()).isEqualTo(Action.PASS);
         assertThat(step.errors()).isEmpty();
@@ -115,13 +115,13 @@ class ResolveRetiredTest {
         EngineHarness h = before(1.0);
         RuleSet after = EngineHarness.compile(PACK, Map.of("kl_max", "none"));
         RunState run = reloaded(h, after);
-        Engine engine = new Engine(after);
-        assertThat(engine.resolveRetired(run, retired(h.ruleSet(), after)::get, NOW).isEmpty()).isFalse();
+        RetiredRules settler = new RetiredRules(after);
+        assertThat(settler.settle(run, retired(h.ruleSet(), after)::get, NOW).isEmpty()).isFalse();
 
-        assertThat(engine.resolveRetired(run, retired(h.ruleSet(), after)::get, NOW + 1)).isEqualTo(Step.EMPTY);
+        assertThat(settler.settle(run, retired(h.ruleSet(), after)::get, NOW + 1)).isEqualTo(Step.EMPTY);
         RunState stored = new RunStateCodec(after).decode(new RunStateCodec(after).encode(run));
         assertThat(stored.hasRetiredAlerts()).as("the state written back has no retired rules").isFalse();
-        assertThat(engine.resolveRetired(stored, retired(h.ruleSet(), after)::get, NOW + 2)).isEqualTo(Step.EMPTY);
+        assertThat(settler.settle(stored, retired(h.ruleSet(), after)::get, NOW + 2)).isEqualTo(Step.EMPTY);
     }
 
     @Test
@@ -132,7 +132,7 @@ class ResolveRetiredTest {
         RunState run = reloaded(h, after);
         Engine engine = new Engine(after);
 
-        Step step = engine.resolveRetired(run, retired(h.ruleSet(), after)::get, NOW);
+        Step step = new RetiredRules(after).settle(run, retired(h.ruleSet(), after)::get, NOW);
         assertThat(step.alerts()).extracting(AlertEvent::id, AlertEvent::state, AlertEvent::threshold)
                 .containsExactly(tuple(fired.id(), AlertState.RESOLVED, 0.5));
         // kl_slow is unchanged (same fingerprint): it is still pending and was not touched.
@@ -153,7 +153,7 @@ class ResolveRetiredTest {
         RuleSet after = EngineHarness.compile(PACK, Map.of("kl_slow_max", "none"));
         RunState run = reloaded(h, after);
 
-        Step step = new Engine(after).resolveRetired(run, retired(h.ruleSet(), after)::get, NOW);
+        Step step = new RetiredRules(after).settle(run, retired(h.ruleSet(), after)::get, NOW);
 
         assertThat(step.alerts()).extracting(AlertEvent::rule, AlertEvent::state)
                 .containsExactly(tuple("kl_slow", AlertState.INACTIVE));
@@ -167,7 +167,7 @@ class ResolveRetiredTest {
         RuleSet after = EngineHarness.compile(PACK, Map.of("grad_max", "none"));
         RunState run = reloaded(h, after);
 
-        Step step = new Engine(after).resolveRetired(run, retired(h.ruleSet(), after)::get, NOW);
+        Step step = new RetiredRules(after).settle(run, retired(h.ruleSet(), after)::get, NOW);
 
         assertThat(step.alerts()).extracting(AlertEvent::rule, AlertEvent::state)
                 .containsExactly(tuple("grad_roll", AlertState.RESOLVED));
@@ -183,7 +183,7 @@ class ResolveRetiredTest {
         RuleSet after = EngineHarness.compile(PACK, Map.of("kl_max", "none", "kl_slow_max", "none"));
         RunState run = reloaded(h, after);
 
-        Step step = new Engine(after).resolveRetired(run, fingerprint -> null, NOW);
+        Step step = new RetiredRules(after).settle(run, fingerprint -> null, NOW);
 
         assertThat(step.alerts()).isEmpty();
         assertThat(step.errors()).extracting(RuleError::rule).containsExactly("kl_high");
@@ -205,7 +205,7 @@ class ResolveRetiredTest {
         RunState run = new RunStateCodec(after).decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(run.hasRetiredAlerts()).isTrue();
 
-        Step step = new Engine(after).resolveRetired(run, retired(before, after)::get, NOW);
+        Step step = new RetiredRules(after).settle(run, retired(before, after)::get, NOW);
 
         assertThat(step.alerts()).extracting(AlertEvent::id, AlertEvent::state, AlertEvent::value)
                 .containsExactly(tuple("0123456789abcdef", AlertState.RESOLVED, 0.9));

@@ -3,6 +3,7 @@ package dev.anneal.watcher.rules.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anneal.watcher.rules.EngineHarness;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleFileLoader;
 import dev.anneal.watcher.rules.load.RuleSetCompiler;
@@ -90,7 +91,7 @@ class RunStateCodecTest {
         RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
         RunStateCodec codec = new RunStateCodec(rs);
         for (long seed = 1; seed <= 5; seed++) {
-            Engine kept = new Engine(rs);
+            EngineHarness kept = EngineHarness.of(rs);
             Engine stored = new Engine(rs);
             Map<String, byte[]> store = new LinkedHashMap<>();
             List<String> a = new ArrayList<>();
@@ -244,7 +245,7 @@ class RunStateCodecTest {
             }
         }
         assertThat(fixture).hasSize(12);
-        Engine engine = new Engine(rs);
+        EngineHarness engine = EngineHarness.of(rs);
         int i = 0;
         int compared = 0;
         for (TelemetryRecord r : records(1, 400)) {

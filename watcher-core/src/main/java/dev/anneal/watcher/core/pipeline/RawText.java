@@ -1,4 +1,4 @@
-package dev.anneal.watcher.core.replay;
+package dev.anneal.watcher.core.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,0 +1,81 @@
+package dev.anneal.watcher.rules.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.function.Function;
+
+/**
+ * The absence deadlines of many runs under one clock, in the order they fire: by deadline, then
+ * run id, then rule index, so that a replay fires the absence rules of all its runs in the same
+ * order every time. Used where every run lives in memory (replay's run store, tests).
+ *
+ * <p>An entry is made when a rule's deadline is first known ({@link #update}) and is not moved
+ * when later records push the deadline back: when it comes up, the rule fires if its current
+ * deadline has passed too, or is queued again at that deadline. So a queued deadline may be
+ * earlier than the rule's current one, and firings due at the same clock advance follow the queued
+ * deadlines. That is replay's order by definition; the golden replay outputs pin it. Not
+ * thread-safe.
+ */
+public final class DeadlineQueue {
+
+    private record Entry(long at, String runId, int rule) {
+    }
+
+    private static final Comparator<Entry> FIRING_ORDER = Comparator.comparingLong(Entry::at)
+            .thenComparing(Entry::runId).thenComparingInt(Entry::rule);
+
+    private final Engine engine;
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>(FIRING_ORDER);
+
+    /** A queue for the runs of {@code engine}'s rule set. */
+    public DeadlineQueue(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Queues the run's absence rules that have a deadline and no entry yet; call after every change of the run. */
+    public void update(RunState run) {
+        for (CompiledRule rule : engine.absenceRules()) {
+            RuleState st = run.rules[rule.index()];
+            if (!st.deadlineQueued) {
+                OptionalLong at = engine.deadline(run, rule);
+                if (at.isPresent()) {
+                    queue.add(new Entry(at.getAsLong(), run.runId, rule.index()));
+                    st.deadlineQueued = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the entries due at {@code now} off the queue and returns the rules that fire, in firing
+     * order; an entry whose rule's deadline moved past {@code now} is queued again at it.
+     *
+     * @param runs the state of a queued run, by run id
+     */
+    public List<Due> due(long now, Function<String, RunState> runs) {
+        if (queue.isEmpty() || queue.peek().at() > now) {
+            return List.of();
+        }
+        List<Due> due = new ArrayList<>();
+        while (!queue.isEmpty() && queue.peek().at() <= now) {
+            Entry e = queue.poll();
+            RunState run = runs.apply(e.runId());
+            CompiledRule rule = engine.ruleSet().rules().get(e.rule());
+            run.rules[e.rule()].deadlineQueued = false;
+            OptionalLong at = engine.deadline(run, rule);
+            if (at.isEmpty()) {
+                continue;
+            }
+            if (at.getAsLong() <= now) {
+                due.add(new Due(run, rule));
+            } else {
+                queue.add(new Entry(at.getAsLong(), e.runId(), e.rule()));
+                run.rules[e.rule()].deadlineQueued = true;
+            }
+        }
+        return due;
+    }
+}
