@@ -668,7 +668,13 @@ public final class ConfigLoader {
                         get(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL), get(ConfigKeys.STREAMS_RUN_STATE_CACHE)),
                 new WatcherConfig.Rules(get(ConfigKeys.RULES_PACKS), get(ConfigKeys.RULES_PARAMS),
                         get(ConfigKeys.RULES_RELOAD)),
-                new WatcherConfig.Http(get(ConfigKeys.HTTP_ADDRESS)),
+                new WatcherConfig.Http(get(ConfigKeys.HTTP_ADDRESS), new WatcherConfig.Http.Tls(
+                        Optional.ofNullable(get(ConfigKeys.HTTP_TLS_KEYSTORE)),
+                        Optional.ofNullable(get(ConfigKeys.HTTP_TLS_KEYSTORE_PASSWORD_ENV)),
+                        Optional.ofNullable(get(ConfigKeys.HTTP_TLS_KEYSTORE_PASSWORD_FILE))),
+                        new WatcherConfig.Http.Auth(Optional.ofNullable(get(ConfigKeys.HTTP_AUTH_TOKEN_ENV)),
+                                Optional.ofNullable(get(ConfigKeys.HTTP_AUTH_TOKEN_FILE)),
+                                get(ConfigKeys.HTTP_AUTH_PROTECT_METRICS))),
                 new WatcherConfig.Log(get(ConfigKeys.LOG_FORMAT)),
                 new WatcherConfig.Notify(get(ConfigKeys.NOTIFY_ENABLED), get(ConfigKeys.NOTIFY_RECEIVERS),
                         get(ConfigKeys.NOTIFY_GROUP_ID), get(ConfigKeys.NOTIFY_UNDELIVERABLE_TOPIC),
@@ -689,7 +695,8 @@ public final class ConfigLoader {
         if (!s.origin().inFile() || baseDir == null) {
             return s;
         }
-        if (key.type() == ValueType.PATH && s.value() instanceof Path p && !p.isAbsolute()) {
+        boolean path = key.type() == ValueType.PATH || key.type() == ValueType.FILE;
+        if (path && s.value() instanceof Path p && !p.isAbsolute()) {
             return new Setting(baseDir.resolve(p).normalize(), s.origin(), s.entries());
         }
         if (key == ConfigKeys.RULES_PACKS) {

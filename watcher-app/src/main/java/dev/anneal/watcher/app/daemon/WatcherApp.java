@@ -2,6 +2,9 @@ package dev.anneal.watcher.app.daemon;
 
 import dev.anneal.watcher.app.cli.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.app.http.HttpConfigException;
+import dev.anneal.watcher.app.http.HttpServer;
+import dev.anneal.watcher.app.http.WatcherRoutes;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.notify.Notifier;
@@ -130,7 +133,7 @@ public final class WatcherApp {
     /**
      * @param config the validated configuration
      * @param clock  the daemon's clock
-     * @param env    the environment the notifier's secrets are read from
+     * @param env    the environment the notifier's and the HTTP server's secrets are read from
      */
     public WatcherApp(WatcherConfig config, Clock clock, Map<String, String> env) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -344,13 +347,15 @@ public final class WatcherApp {
 
     private void startHttp() throws StartupException {
         try {
-            http = HttpServer.start(config.http().address(), new Source());
+            http = HttpServer.start(config.http(), env, WatcherRoutes.run(new Source()));
+        } catch (HttpConfigException e) {
+            throw new StartupException(StartupException.Kind.CONFIG, e.getMessage(), e);
         } catch (IOException e) {
             throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + config.http().address()
                     + ": " + e.getMessage() + "; choose another http.address (--http-address)", e);
         }
         started.push(http::close);
-        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs", http.url());
+        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs ({})", http.url(), http.protection());
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
@@ -547,7 +552,7 @@ public final class WatcherApp {
     }
 
     /** What the HTTP server reads. */
-    private final class Source implements HttpServer.Source {
+    private final class Source implements WatcherRoutes.Source {
         @Override
         public String scrape() {
             return registry.scrape();
