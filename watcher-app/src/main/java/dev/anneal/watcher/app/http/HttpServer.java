@@ -42,6 +42,10 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** The acceptor and selector threads Jetty takes from the pool besides the workers. */
     private static final int IO_THREADS = 2;
+    /** How long a stop waits for requests in progress. */
+    private static final long STOP_TIMEOUT_MS = 1_000;
+    /** How long a connection may stay idle once a stop has begun. */
+    private static final long SHUTDOWN_IDLE_MS = 200;
     /** Threads for Jetty's own tasks while every worker runs an endpoint. */
     private static final int SPARE_THREADS = 2;
 
@@ -89,7 +93,7 @@ public final class HttpServer implements AutoCloseable {
         pool.setDaemon(true);
         pool.setStopTimeout(2_000);
         Server server = new Server(pool);
-        server.setStopTimeout(1_000);
+        server.setStopTimeout(STOP_TIMEOUT_MS);
 
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(limits.maxHeaderBytes());
@@ -112,6 +116,9 @@ public final class HttpServer implements AutoCloseable {
         connector.setHost(address.host());
         connector.setPort(address.port());
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        // At stop, idle keep-alive connections are closed after this long instead of the idle timeout,
+        // so a stop is not held up by clients that keep their connection open (Prometheus does).
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
         HeaderTimeout headerTimeout = new HeaderTimeout(limits.headerTimeout(), server.getScheduler(),
                 System::nanoTime);
         connector.addEventListener(headerTimeout);
