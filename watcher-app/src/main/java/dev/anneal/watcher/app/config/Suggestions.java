@@ -18,11 +18,16 @@ final class Suggestions {
     }
 
     /**
-     * For an unknown key of a section: the closest key of that section, else the same key in
+     * For an unknown key of a section: how to write a group of dotted keys ({@code tls:} nested
+     * instead of {@code tls.keystore:}), else the closest key of that section, else the same key in
      * another section (a key written under the wrong section), else nothing.
      */
     static String didYouMeanKey(String section, String name) {
         Map<String, ConfigKey<?>> keys = ConfigKeys.SECTIONS.get(section);
+        List<String> dotted = keys.keySet().stream().filter(k -> k.startsWith(name + ".")).toList();
+        if (!dotted.isEmpty()) {
+            return " (dotted keys are written whole, one per line, such as '" + dotted.get(0) + ": ...')";
+        }
         String best = closest(name, keys.keySet());
         if (best != null) {
             return " (did you mean '" + section + "." + best + "'?)";

@@ -62,6 +62,19 @@ public record HttpSecurity(Optional<TlsKeystore> tls, BearerAuth auth) {
     }
 
     /**
+     * What the settings turn on, in words, naming where secrets come from and never a secret:
+     * {@code config check} prints it.
+     */
+    public static String describe(WatcherConfig.Http http) {
+        WatcherConfig.Http.Tls tls = http.tls();
+        WatcherConfig.Http.Auth auth = http.auth();
+        String transport = tls.keystore().map(k -> "TLS (keystore " + k + ")").orElse("plain HTTP (no TLS)");
+        Optional<SecretRef> token = ref(auth.tokenEnv(), auth.tokenFile());
+        return transport + ", " + token.map(t -> "API token from " + t + (auth.protectMetrics()
+                ? " (also for /metrics)" : "")).orElse("no API token");
+    }
+
+    /**
      * Reads the secrets and opens the keystore.
      *
      * @param env the environment the {@code *_env} keys name variables of
