@@ -1,7 +1,6 @@
 package dev.anneal.watcher.app.daemon;
 
 import dev.anneal.watcher.app.config.WatcherConfig;
-import dev.anneal.watcher.app.http.HttpConfigException;
 import dev.anneal.watcher.app.http.HttpServer;
 import dev.anneal.watcher.app.http.WatcherRoutes;
 import dev.anneal.watcher.core.notify.Notifier;
@@ -9,7 +8,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -89,15 +87,8 @@ public final class NotifyApp {
     }
 
     private void startHttp() throws StartupException {
-        try {
-            http = HttpServer.start(config.http(), env, WatcherRoutes.notifier(registry::scrape,
-                    () -> notifier == null ? Optional.empty() : notifier.failure()));
-        } catch (HttpConfigException e) {
-            throw new StartupException(StartupException.Kind.CONFIG, e.getMessage(), e);
-        } catch (IOException e) {
-            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + config.http().address()
-                    + ": " + e.getMessage() + "; choose another http.address (--http-address)", e);
-        }
+        http = WatcherApp.serveHttp(config.http(), env, WatcherRoutes.notifier(registry::scrape,
+                () -> notifier == null ? Optional.empty() : notifier.failure()));
         LOG.info("HTTP on {}: /metrics /healthz ({})", httpUrl(), http.protection());
     }
 
