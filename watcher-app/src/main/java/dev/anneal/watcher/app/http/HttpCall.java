@@ -1,5 +1,6 @@
 package dev.anneal.watcher.app.http;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,12 +45,12 @@ public record HttpCall(String method, Map<String, String> params, String query, 
     @Override
     public boolean equals(Object o) {
         return o instanceof HttpCall c && c.method.equals(method) && c.params.equals(params) && c.query.equals(query)
-                && java.util.Arrays.equals(c.body, body);
+                && Arrays.equals(c.body, body);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, params, query, java.util.Arrays.hashCode(body));
+        return Objects.hash(method, params, query, Arrays.hashCode(body));
     }
 
     @Override

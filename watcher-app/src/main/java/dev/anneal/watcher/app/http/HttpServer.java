@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -186,7 +187,7 @@ public final class HttpServer implements AutoCloseable {
     private static void stopQuietly(Server server) {
         try {
             server.stop();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.debug("HTTP requests still running after the stop timeout were cut off");
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());

@@ -6,10 +6,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +53,7 @@ public final class PathTemplate {
         }
         List<String> segments = new ArrayList<>();
         List<Boolean> params = new ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         if (!template.equals("/")) {
             for (String s : template.substring(1).split("/", -1)) {
                 var m = PARAM.matcher(s);
@@ -132,7 +134,8 @@ public final class PathTemplate {
                     throw new IllegalArgumentException("'%' must be followed by two hex digits in path segment '"
                             + segment + "'");
                 }
-                bytes.write(Character.digit(segment.charAt(i + 1), 16) * 16 + Character.digit(segment.charAt(i + 2), 16));
+                int high = Character.digit(segment.charAt(i + 1), 16);
+                bytes.write(high * 16 + Character.digit(segment.charAt(i + 2), 16));
                 i += 2;
             } else {
                 byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.anneal.watcher.app.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -62,12 +63,12 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
     @Override
     public boolean equals(Object o) {
         return o instanceof Reply r && r.status == status && r.contentType.equals(contentType)
-                && java.util.Arrays.equals(r.body, body) && r.headers.equals(headers);
+                && Arrays.equals(r.body, body) && r.headers.equals(headers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(status, contentType, java.util.Arrays.hashCode(body), headers);
+        return Objects.hash(status, contentType, Arrays.hashCode(body), headers);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.anneal.watcher.app.http.Router.BadPath;
 import dev.anneal.watcher.app.http.Router.Found;
 import dev.anneal.watcher.app.http.Router.MethodNotAllowed;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -143,6 +144,6 @@ final class RouterHandler extends Handler.Abstract {
 
     private Reply tooLarge() {
         return new Reply(413, Reply.TEXT, ("request body larger than " + maxBodyBytes + " bytes\n")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("Connection", "close"));
+                .getBytes(StandardCharsets.UTF_8), Map.of("Connection", "close"));
     }
 }

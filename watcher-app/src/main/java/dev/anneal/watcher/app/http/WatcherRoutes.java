@@ -1,7 +1,9 @@
 package dev.anneal.watcher.app.http;
 
 import dev.anneal.watcher.core.stream.RunQueries;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -77,7 +79,7 @@ public final class WatcherRoutes {
 
     private static Route metrics(Supplier<String> scrape) {
         return Route.get("/metrics", Access.METRICS, call -> new Reply(200, PROMETHEUS_CONTENT_TYPE,
-                scrape.get().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of()));
+                scrape.get().getBytes(StandardCharsets.UTF_8), Map.of()));
     }
 
     private static Reply readyz(Source source) {

@@ -1,5 +1,6 @@
 package dev.anneal.watcher.app.http;
 
+import java.util.NoSuchElementException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -27,7 +28,7 @@ final class EmptyStore implements ReadOnlyKeyValueStore<String, byte[]> {
 
             @Override
             public KeyValue<String, byte[]> next() {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
 
             @Override
@@ -36,7 +37,7 @@ final class EmptyStore implements ReadOnlyKeyValueStore<String, byte[]> {
 
             @Override
             public String peekNextKey() {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
         };
     }

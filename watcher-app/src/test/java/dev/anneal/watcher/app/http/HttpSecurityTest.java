@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.app.config.WatcherConfig.Http;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,9 +112,9 @@ class HttpSecurityTest {
 
     private static int plainStatus(String url) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(java.net.URI.create(url))
-                    .timeout(java.time.Duration.ofSeconds(20)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;
         }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +42,8 @@ class HttpServerLimitsTest {
     private static HttpServer start(HttpLimits limits, Route... extra) throws IOException {
         List<Route> routes = new ArrayList<>(List.of(
                 Route.get("/healthz", Access.PROBE, call -> Reply.text(200, "ok\n")),
-                Route.post("/echo", Access.PROBE, call -> Reply.text(200, new String(call.body(), StandardCharsets.UTF_8)))));
+                Route.post("/echo", Access.PROBE,
+                        call -> Reply.text(200, new String(call.body(), StandardCharsets.UTF_8)))));
         routes.addAll(List.of(extra));
         return HttpServer.start(new HostPort("127.0.0.1", 0), limits, HttpSecurity.none(), new Router(routes));
     }
@@ -207,7 +209,7 @@ class HttpServerLimitsTest {
         });
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited a minute").isLessThan(deadline);

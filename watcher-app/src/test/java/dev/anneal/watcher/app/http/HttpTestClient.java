@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
@@ -15,7 +16,7 @@ final class HttpTestClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** An HTTP response. */
-    record Response(int status, String body, String contentType, Map<String, java.util.List<String>> headers) {
+    record Response(int status, String body, String contentType, Map<String, List<String>> headers) {
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);

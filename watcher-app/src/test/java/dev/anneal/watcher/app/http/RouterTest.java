@@ -9,9 +9,9 @@ import dev.anneal.watcher.app.http.Router.MethodNotAllowed;
 import dev.anneal.watcher.app.http.Router.NotFound;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Routing decisions and path decoding, one row per case. */
 class RouterTest {
@@ -79,7 +79,8 @@ class RouterTest {
 
     @Test
     void routesAreUniqueAndTemplatesWellFormed() {
-        assertThatThrownBy(() -> new Router(List.of(Route.get("/a", Access.PROBE, OK), Route.get("/a", Access.READ, OK))))
+        assertThatThrownBy(() -> new Router(List.of(Route.get("/a", Access.PROBE, OK),
+                Route.get("/a", Access.READ, OK))))
                 .hasMessage("two routes for GET /a");
         assertThatThrownBy(() -> PathTemplate.of("/a/{id}/{id}")).hasMessageContaining("parameter {id} twice");
         assertThatThrownBy(() -> PathTemplate.of("a")).hasMessageContaining("starts with '/'");
