@@ -84,44 +84,11 @@ public final class HttpServer implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(router, "router");
-        // Jetty runs its own short tasks (parsing, completing writes) on the same pool: the threads beyond
-        // the workers keep those going while every worker is busy in an endpoint, and its task queue
-        // stays unbounded as Jetty requires (it holds at most a few tasks per connection). What is
-        // bounded is the work: QoSHandler lets workerThreads requests run and queueCapacity wait.
-        int maxThreads = limits.workerThreads() + IO_THREADS + SPARE_THREADS;
-        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, IO_THREADS + 1, 60_000, 0, null, null);
-        pool.setName("watcher-http");
-        pool.setDaemon(true);
-        pool.setStopTimeout(2_000);
-        Server server = new Server(pool);
+        Server server = new Server(threadPool(limits));
         server.setStopTimeout(STOP_TIMEOUT_MS);
-
-        HttpConfiguration config = new HttpConfiguration();
-        config.setRequestHeaderSize(limits.maxHeaderBytes());
-        config.setSendServerVersion(false);
-        config.setSendXPoweredBy(false);
-        config.setUriCompliance(UriCompliance.DEFAULT.with("watcher",
-                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
-        HttpConnectionFactory http = new HttpConnectionFactory(config);
-        ConnectionFactory[] factories;
-        if (security.tls().isPresent()) {
-            // The certificate is the client's to check; rejecting requests whose SNI names another host
-            // (Jetty's default) would refuse clients that reach the server by an IP address or an alias.
-            config.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-            factories = new ConnectionFactory[] {
-                new SslConnectionFactory(security.tls().get().sslContextFactory(), http.getProtocol()), http};
-        } else {
-            factories = new ConnectionFactory[] {http};
-        }
-        ServerConnector connector = new ServerConnector(server, 1, 1, factories);
-        connector.setHost(address.host());
-        connector.setPort(address.port());
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        // At stop, idle keep-alive connections are closed after this long instead of the idle timeout,
-        // so a stop is not held up by clients that keep their connection open (Prometheus does).
-        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
         HeaderTimeout headerTimeout = new HeaderTimeout(limits.headerTimeout(), server.getScheduler(),
                 System::nanoTime);
+        ServerConnector connector = connector(server, address, limits, security);
         connector.addEventListener(headerTimeout);
         server.addConnector(connector);
         server.setErrorHandler(new PlainErrorHandler());
@@ -150,6 +117,52 @@ public final class HttpServer implements AutoCloseable {
         Exposure.warning(bound.getAddress(), started.hostPort(), security.tls().isPresent(), security.auth().hasToken())
                 .ifPresent(LOG::warn);
         return started;
+    }
+
+    /**
+     * The threads. Jetty runs its own short tasks (parsing, completing writes) on the same pool: the
+     * threads beyond the workers keep those going while every worker is busy in an endpoint, and its
+     * task queue keeps Jetty's default size (it holds at most a few tasks per connection; Jetty warns
+     * against a small one). What is bounded is the work: the QoSHandler lets
+     * {@link HttpLimits#workerThreads()} requests run and {@link HttpLimits#queueCapacity()} wait.
+     */
+    private static QueuedThreadPool threadPool(HttpLimits limits) {
+        int maxThreads = limits.workerThreads() + IO_THREADS + SPARE_THREADS;
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, IO_THREADS + 1, 60_000, 0, null, null);
+        pool.setName("watcher-http");
+        pool.setDaemon(true);
+        pool.setStopTimeout(2_000);
+        return pool;
+    }
+
+    /** The listening socket: HTTP/1.1, over TLS when a keystore is configured, with the header limit. */
+    private static ServerConnector connector(Server server, HostPort address, HttpLimits limits,
+            HttpSecurity security) {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(limits.maxHeaderBytes());
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        config.setUriCompliance(UriCompliance.DEFAULT.with("watcher",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        HttpConnectionFactory http = new HttpConnectionFactory(config);
+        ConnectionFactory[] factories;
+        if (security.tls().isPresent()) {
+            // The certificate is the client's to check; rejecting requests whose SNI names another host
+            // (Jetty's default) would refuse clients that reach the server by an IP address or an alias.
+            config.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            factories = new ConnectionFactory[] {
+                new SslConnectionFactory(security.tls().get().sslContextFactory(), http.getProtocol()), http};
+        } else {
+            factories = new ConnectionFactory[] {http};
+        }
+        ServerConnector connector = new ServerConnector(server, 1, 1, factories);
+        connector.setHost(address.host());
+        connector.setPort(address.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        // At stop, idle keep-alive connections are closed after this long instead of the idle timeout,
+        // so a stop is not held up by clients that keep their connection open (Prometheus does).
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MS);
+        return connector;
     }
 
     /** The bound address (with the real port when 0 was asked for). */
