@@ -132,11 +132,17 @@ final class HeaderTimeout implements Connection.Listener {
                         return callback.getInvocationType();
                     }
                 };
-                if (super.handle(request, response, done)) {
-                    return true;
+                boolean handled;
+                try {
+                    handled = super.handle(request, response, done);
+                } catch (Exception | Error e) {
+                    responded(connection); // Jetty answers with an error and completes the original callback
+                    throw e;
                 }
-                responded(connection);
-                return false;
+                if (!handled) {
+                    responded(connection); // Jetty answers 404 itself
+                }
+                return handled;
             }
         };
         return wrapper;
