@@ -3,6 +3,7 @@ package dev.anneal.watcher.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.app.config.ValueType.HostPort;
+import dev.anneal.watcher.core.notify.SecretRef;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,15 +15,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bounds of {@link HttpLimits}, each against a real server: clients that never finish their
@@ -91,13 +95,32 @@ class HttpServerLimitsTest {
     @Test
     void connectionsWithoutACompleteHeaderAreClosedAfterTheHeaderTimeout() throws Exception {
         // The idle timeout (5 minutes) is far beyond the wait below: only the header timeout closes them.
-        try (HttpServer server = start(limits(Duration.ofMillis(500), Duration.ofSeconds(30)))) {
+        try (HttpServer server = start(limits(Duration.ofSeconds(1), Duration.ofSeconds(30)))) {
             List<Socket> sockets = halfOpen(server);
             try {
                 for (Socket s : sockets) {
                     assertThat(closedByServer(s)).as("the server closed the connection").isTrue();
                 }
                 assertThat(CLIENT.get(server.url() + "/healthz").status()).isEqualTo(200);
+            } finally {
+                closeAll(sockets);
+            }
+        }
+    }
+
+    @Test
+    void overTlsAClientThatNeverCompletesTheHandshakeIsClosedToo(@TempDir Path dir) throws Exception {
+        Path keystore = TestKeystore.create(dir);
+        HttpSecurity tls = new HttpSecurity(Optional.of(TlsKeystore.load(keystore,
+                SecretRef.env("KS").resolve(Map.of("KS", TestKeystore.PASSWORD)))), BearerAuth.none());
+        try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0),
+                limits(Duration.ofSeconds(1), Duration.ofSeconds(30)), tls,
+                new Router(List.of(Route.get("/healthz", Access.PROBE, call -> Reply.text(200, "ok\n")))))) {
+            List<Socket> sockets = halfOpen(server);
+            try {
+                for (Socket s : sockets) {
+                    assertThat(closedByServer(s)).as("the server closed the connection").isTrue();
+                }
             } finally {
                 closeAll(sockets);
             }
