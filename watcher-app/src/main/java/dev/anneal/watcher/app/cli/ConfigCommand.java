@@ -5,11 +5,13 @@ import dev.anneal.watcher.app.config.ConfigKey;
 import dev.anneal.watcher.app.config.ConfigKeys;
 import dev.anneal.watcher.app.config.ConfigLoader;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.app.http.HttpSecurity;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.RuleLoadException;
 import dev.anneal.watcher.rules.load.RuleSets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -78,6 +80,13 @@ public final class ConfigCommand implements Callable<Integer> {
                         + (e.problems().size() == 1 ? " problem)" : " problems)"));
                 return ExitCodes.CONFIG;
             }
+            List<String> httpProblems = HttpSecurity.problems(config.http());
+            if (!httpProblems.isEmpty()) {
+                httpProblems.forEach(p -> err.println(file + ": " + p));
+                err.println("watcher: invalid configuration (" + httpProblems.size()
+                        + (httpProblems.size() == 1 ? " problem)" : " problems)"));
+                return ExitCodes.CONFIG;
+            }
             RuleSet rules;
             try {
                 rules = RuleSets.compile(config.rules().packs(), config.rules().params());
@@ -99,7 +108,7 @@ public final class ConfigCommand implements Callable<Integer> {
                     + t.dlq());
             out.println("  rules:  " + String.join(", ", config.rules().packs()) + " (" + rules.rules().size()
                     + " rules, rule set " + rules.digest() + ")");
-            out.println("  http:   " + config.http().address());
+            out.println("  http:   " + config.http().address() + ", " + HttpSecurity.describe(config.http()));
             WatcherConfig.Notify n = config.notifier();
             out.println("  notify: " + (n.enabled() ? "on" : "off (notify.enabled: false)")
                     + (n.receivers().isEmpty() ? ", no receivers" : ", receivers " + String.join(", ",

@@ -75,10 +75,16 @@ final class ConfigFileReader {
     }
 
     /**
-     * For an unknown key of a section: the closest key of that section, else the same key in
+     * For an unknown key of a section: how to write a group of dotted keys ({@code tls:} nested
+     * instead of {@code tls.keystore:}), else the closest key of that section, else the same key in
      * another section (a key written under the wrong section), else nothing.
      */
     private static String didYouMeanKey(String section, String name) {
+        List<String> dotted = ConfigKeys.SECTIONS.get(section).keySet().stream()
+                .filter(k -> k.startsWith(name + ".")).toList();
+        if (!dotted.isEmpty()) {
+            return " (dotted keys are written whole, one per line, such as '" + dotted.get(0) + ": ...')";
+        }
         String best = DidYouMean.nearest(name, ConfigKeys.SECTIONS.get(section).keySet());
         if (best != null) {
             return " (did you mean '" + section + "." + best + "'?)";
@@ -192,7 +198,8 @@ final class ConfigFileReader {
         if (baseDir == null) {
             return s;
         }
-        if (key.type() == ValueType.PATH && s.value() instanceof Path p && !p.isAbsolute()) {
+        boolean path = key.type() == ValueType.PATH || key.type() == ValueType.FILE;
+        if (path && s.value() instanceof Path p && !p.isAbsolute()) {
             return new Setting(baseDir.resolve(p).normalize(), s.origin(), s.entries());
         }
         if (key == ConfigKeys.RULES_PACKS) {

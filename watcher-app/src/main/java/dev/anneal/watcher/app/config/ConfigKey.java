@@ -80,7 +80,11 @@ public final class ConfigKey<V> {
         return section;
     }
 
-    /** The key within its section, e.g. {@code bootstrap_servers}. */
+    /**
+     * The key within its section, e.g. {@code bootstrap_servers}; a dotted name such as
+     * {@code tls.keystore} groups related keys and is written as one key in YAML
+     * ({@code tls.keystore: FILE} under {@code http:}).
+     */
     public String name() {
         return name;
     }
@@ -109,9 +113,12 @@ public final class ConfigKey<V> {
         return defaultValue;
     }
 
-    /** The environment variable that overrides the key: {@code WATCHER_<SECTION>_<KEY>}. */
+    /**
+     * The environment variable that overrides the key: {@code WATCHER_<SECTION>_<KEY>}, with the dots
+     * of a dotted key name as underscores ({@code http.tls.keystore}: {@code WATCHER_HTTP_TLS_KEYSTORE}).
+     */
     public String envVar() {
-        return "WATCHER_" + section.toUpperCase(Locale.ROOT) + "_" + name.toUpperCase(Locale.ROOT);
+        return "WATCHER_" + section.toUpperCase(Locale.ROOT) + "_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     /** The {@code watcher run} flag that overrides the key (highest precedence). */

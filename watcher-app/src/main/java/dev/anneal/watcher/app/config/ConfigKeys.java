@@ -161,7 +161,36 @@ public final class ConfigKeys {
 
     public static final ConfigKey<HostPort> HTTP_ADDRESS = ConfigKey.scalar("http", "address",
             ValueType.HOST_AND_PORT, new HostPort("127.0.0.1", 9400), "--http-address",
-            "Where /metrics, /healthz, /readyz and /api/runs are served (port 0 picks a free port).");
+            "Where /metrics, /healthz, /readyz and /api/runs are served (port 0 picks a free port). Beyond "
+                    + "loopback, also set http.tls.keystore and http.auth.token_env or http.auth.token_file: "
+                    + "start-up warns without them.");
+
+    public static final ConfigKey<Path> HTTP_TLS_KEYSTORE = ConfigKey.scalar("http", "tls.keystore",
+            ValueType.FILE, null, "--http-tls-keystore",
+            "A PKCS12 keystore (certificate chain and private key): serve HTTPS instead of HTTP. Its password "
+                    + "comes from http.tls.keystore_password_env or http.tls.keystore_password_file.");
+
+    public static final ConfigKey<String> HTTP_TLS_KEYSTORE_PASSWORD_ENV = ConfigKey.scalar("http",
+            "tls.keystore_password_env", ValueType.ENV_VAR_NAME, null, "--http-tls-keystore-password-env",
+            "The environment variable holding the keystore's password (never the password itself).");
+
+    public static final ConfigKey<Path> HTTP_TLS_KEYSTORE_PASSWORD_FILE = ConfigKey.scalar("http",
+            "tls.keystore_password_file", ValueType.FILE, null, "--http-tls-keystore-password-file",
+            "A file holding the keystore's password (one trailing line end is ignored).");
+
+    public static final ConfigKey<String> HTTP_AUTH_TOKEN_ENV = ConfigKey.scalar("http", "auth.token_env",
+            ValueType.ENV_VAR_NAME, null, "--http-auth-token-env",
+            "The environment variable holding the API's bearer token: /api/* then needs 'Authorization: Bearer "
+                    + "<token>' (401 without, 403 with a wrong one), and write endpoints are enabled. Unset (and "
+                    + "no token file): the API is open and write endpoints are refused.");
+
+    public static final ConfigKey<Path> HTTP_AUTH_TOKEN_FILE = ConfigKey.scalar("http", "auth.token_file",
+            ValueType.FILE, null, "--http-auth-token-file",
+            "A file holding the API's bearer token (one trailing line end is ignored); instead of auth.token_env.");
+
+    public static final ConfigKey<Boolean> HTTP_AUTH_PROTECT_METRICS = ConfigKey.scalar("http",
+            "auth.protect_metrics", ValueType.BOOLEAN, false, "--http-protect-metrics",
+            "Require the bearer token for /metrics too. /healthz and /readyz always stay open for probes.");
 
     // ---- log ------------------------------------------------------------------------------------------------------
 
@@ -244,7 +273,8 @@ public final class ConfigKeys {
             STREAMS_APPLICATION_ID, STREAMS_STATE_DIR, STREAMS_PROCESSING_GUARANTEE, STREAMS_COMMIT_INTERVAL_MS,
             STREAMS_ABSENCE_CHECK_INTERVAL, STREAMS_RUN_STATE_CACHE,
             RULES_PACKS, RULES_PARAMS, RULES_RELOAD,
-            HTTP_ADDRESS,
+            HTTP_ADDRESS, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD_ENV, HTTP_TLS_KEYSTORE_PASSWORD_FILE,
+            HTTP_AUTH_TOKEN_ENV, HTTP_AUTH_TOKEN_FILE, HTTP_AUTH_PROTECT_METRICS,
             LOG_FORMAT,
             NOTIFY_ENABLED, NOTIFY_RECEIVERS, NOTIFY_GROUP_ID, NOTIFY_UNDELIVERABLE_TOPIC, NOTIFY_RESEND_INTERVAL,
             NOTIFY_REQUEST_TIMEOUT, NOTIFY_RETRY_ATTEMPTS, NOTIFY_RETRY_INITIAL_BACKOFF, NOTIFY_RETRY_MAX_BACKOFF,

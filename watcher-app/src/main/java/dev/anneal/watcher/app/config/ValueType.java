@@ -37,6 +37,7 @@ public final class ValueType<T> {
     }
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):(\\d{1,5})");
 
     /** Any non-blank text. */
@@ -88,6 +89,20 @@ public final class ValueType<T> {
         return text;
     }, Function.identity());
 
+    /**
+     * The name of an environment variable (letters, digits and {@code _}, not starting with a digit):
+     * where a secret is read from, so that the secret itself is never written in the configuration.
+     */
+    public static final ValueType<String> ENV_VAR_NAME = new ValueType<>("VAR", "an environment variable name", true,
+            text -> {
+                if (!ENV_VAR.matcher(text).matches()) {
+                    throw new Invalid("expected the name of an environment variable (letters, digits and '_', such "
+                            + "as WATCHER_API_TOKEN), got '" + text + "'; name the variable that holds the secret, "
+                            + "never the secret itself");
+                }
+                return text;
+            }, Function.identity());
+
     /** A file system path. */
     public static final ValueType<Path> PATH = new ValueType<>("DIR", "a path", true, text -> {
         if (text.isBlank()) {
@@ -99,6 +114,9 @@ public final class ValueType<T> {
             throw new Invalid("not a valid path: " + e.getMessage());
         }
     }, Path::toString);
+
+    /** A file's path: {@link #PATH} with FILE as its {@code --help} placeholder. */
+    public static final ValueType<Path> FILE = PATH.labelled("FILE");
 
     /** {@code HOST:PORT}, port 0 to 65535 (0 picks a free port). */
     public static final ValueType<HostPort> HOST_AND_PORT = new ValueType<>("HOST:PORT", "HOST:PORT", true,

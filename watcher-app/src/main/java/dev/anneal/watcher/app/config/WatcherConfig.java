@@ -178,10 +178,61 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
         }
     }
 
-    /** The HTTP server's address. */
-    public record Http(HostPort address) {
+    /**
+     * The HTTP server: where it listens, and its optional TLS and bearer-token authentication, as
+     * written (each secret named by a variable or a file, never held here). Which combinations are
+     * valid, and what they mean, is decided by {@code app.http.HttpSecurity}.
+     *
+     * @param address where to listen
+     * @param tls     {@code http.tls.*}
+     * @param auth    {@code http.auth.*}
+     */
+    public record Http(HostPort address, Tls tls, Auth auth) {
         public Http {
             Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(auth, "auth");
+        }
+
+        /** Plain HTTP without authentication on {@code address}. */
+        public Http(HostPort address) {
+            this(address, Tls.NONE, Auth.NONE);
+        }
+
+        /**
+         * {@code http.tls.*}: a PKCS12 keystore and where its password is read from.
+         *
+         * @param keystore     the keystore file
+         * @param passwordEnv  the variable holding its password
+         * @param passwordFile the file holding its password
+         */
+        public record Tls(Optional<Path> keystore, Optional<String> passwordEnv, Optional<Path> passwordFile) {
+            /** No TLS. */
+            public static final Tls NONE = new Tls(Optional.empty(), Optional.empty(), Optional.empty());
+
+            public Tls {
+                Objects.requireNonNull(keystore, "keystore");
+                Objects.requireNonNull(passwordEnv, "passwordEnv");
+                Objects.requireNonNull(passwordFile, "passwordFile");
+            }
+        }
+
+        /**
+         * {@code http.auth.*}: where the API's bearer token is read from, and whether {@code /metrics}
+         * needs it.
+         *
+         * @param tokenEnv       the variable holding the token
+         * @param tokenFile      the file holding the token
+         * @param protectMetrics whether {@code /metrics} needs the token too
+         */
+        public record Auth(Optional<String> tokenEnv, Optional<Path> tokenFile, boolean protectMetrics) {
+            /** No authentication. */
+            public static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), false);
+
+            public Auth {
+                Objects.requireNonNull(tokenEnv, "tokenEnv");
+                Objects.requireNonNull(tokenFile, "tokenFile");
+            }
         }
     }
 

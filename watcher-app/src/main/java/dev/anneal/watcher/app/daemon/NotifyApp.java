@@ -1,16 +1,13 @@
 package dev.anneal.watcher.app.daemon;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.app.http.HttpServer;
+import dev.anneal.watcher.app.http.WatcherRoutes;
 import dev.anneal.watcher.core.notify.Notifier;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +40,7 @@ public final class NotifyApp {
 
     private Admin admin;
     private Notifier notifier;
-    private com.sun.net.httpserver.HttpServer http;
+    private HttpServer http;
     /** Stops watching the notifier for failures. */
     private Runnable stopWatchdog;
     private boolean stopped;
@@ -90,49 +87,9 @@ public final class NotifyApp {
     }
 
     private void startHttp() throws StartupException {
-        var address = config.http().address();
-        try {
-            http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
-        } catch (IOException e) {
-            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + address + ": "
-                    + e.getMessage() + "; choose another http.address (--http-address)", e);
-        }
-        http.createContext("/", this::serve);
-        http.start();
-        LOG.info("HTTP on {}: /metrics /healthz", httpUrl());
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            int status;
-            String type = "text/plain; charset=utf-8";
-            String body;
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                status = 405;
-                body = "only GET and HEAD\n";
-            } else if (path.equals("/metrics")) {
-                status = 200;
-                type = "text/plain; version=0.0.4; charset=utf-8";
-                body = registry.scrape();
-            } else if (path.equals("/healthz")) {
-                Optional<String> f = notifier == null ? Optional.empty() : notifier.failure();
-                status = f.isPresent() ? 503 : 200;
-                body = f.map(s -> "failed: " + s + "\n").orElse("ok\n");
-            } else {
-                status = 404;
-                body = "not found; watcher notify serves /metrics and /healthz\n";
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", type);
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-            if (!head) {
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(bytes);
-                }
-            }
-        }
+        http = WatcherApp.serveHttp(config.http(), env, WatcherRoutes.notifier(registry::scrape,
+                () -> notifier == null ? Optional.empty() : notifier.failure()));
+        LOG.info("HTTP on {}: /metrics /healthz ({})", httpUrl(), http.protection());
     }
 
     /** Stops HTTP, the notifier (alerts in hand are delivered after a restart) and the admin client. Idempotent. */
@@ -148,7 +105,7 @@ public final class NotifyApp {
             stopWatchdog.run();
         }
         if (http != null) {
-            http.stop(0);
+            http.close();
         }
         if (notifier != null) {
             notifier.close();
@@ -174,7 +131,7 @@ public final class NotifyApp {
 
     /** {@code http://host:port}, once started. */
     public String httpUrl() {
-        return http == null ? null : "http://" + config.http().address().host() + ":" + http.getAddress().getPort();
+        return http == null ? null : http.url();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -2,6 +2,10 @@ package dev.anneal.watcher.app.daemon;
 
 import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.app.http.HttpConfigException;
+import dev.anneal.watcher.app.http.HttpServer;
+import dev.anneal.watcher.app.http.Router;
+import dev.anneal.watcher.app.http.WatcherRoutes;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.notify.Notifier;
@@ -133,7 +137,7 @@ public final class WatcherApp {
     /**
      * @param config the validated configuration
      * @param clock  the daemon's clock
-     * @param env    the environment the notifier's secrets are read from
+     * @param env    the environment the notifier's and the HTTP server's secrets are read from
      */
     public WatcherApp(WatcherConfig config, Clock clock, Map<String, String> env) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -345,15 +349,27 @@ public final class WatcherApp {
         }
     }
 
-    private void startHttp() throws StartupException {
+    /**
+     * Starts the HTTP server of {@code watcher run} or {@code watcher notify} with the {@code http.*}
+     * settings, turning its failures into start-up failures: an unreadable secret or keystore is a
+     * configuration problem, an address that cannot be bound an I/O one.
+     */
+    static HttpServer serveHttp(WatcherConfig.Http settings, Map<String, String> env, Router routes)
+            throws StartupException {
         try {
-            http = HttpServer.start(config.http().address(), new Source());
+            return HttpServer.start(settings, env, routes);
+        } catch (HttpConfigException e) {
+            throw new StartupException(StartupException.Kind.CONFIG, e.getMessage(), e);
         } catch (IOException e) {
-            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + config.http().address()
+            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + settings.address()
                     + ": " + e.getMessage() + "; choose another http.address (--http-address)", e);
         }
+    }
+
+    private void startHttp() throws StartupException {
+        http = serveHttp(config.http(), env, WatcherRoutes.run(new Source()));
         started.push(http::close);
-        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs", http.url());
+        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs ({})", http.url(), http.protection());
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
@@ -551,7 +567,7 @@ public final class WatcherApp {
     }
 
     /** What the HTTP server reads. */
-    private final class Source implements HttpServer.Source {
+    private final class Source implements WatcherRoutes.Source {
         @Override
         public String scrape() {
             return registry.scrape();

@@ -76,6 +76,28 @@ class ConfigCommandTest {
     }
 
     @Test
+    void checkRefusesContradictoryHttpSecurityAndSummarisesIt(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "http:\n  tls.keystore: http.p12\n  auth.protect_metrics: true\n");
+        Result r = run("config", "check", bad.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.err()).isEqualTo(bad + ": http.tls.keystore needs its password: set "
+                + "http.tls.keystore_password_env (a variable) or http.tls.keystore_password_file (a file)\n"
+                + bad + ": http.auth.protect_metrics: true needs a token: set http.auth.token_env or "
+                + "http.auth.token_file\nwatcher: invalid configuration (2 problems)\n");
+
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, "http:\n  tls.keystore: http.p12\n  tls.keystore_password_env: KS_PW\n"
+                + "  auth.token_file: token\n");
+        Result ok = run("config", "check", good.toString());
+        assertThat(ok.code()).as(ok.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(ok.out()).contains("  http:   127.0.0.1:9400, TLS (keystore " + dir.resolve("http.p12")
+                + "), API token from file:" + dir.resolve("token") + "\n");
+        assertThat(run("config", "check", ConfigCommandTest.projectRoot().resolve("deploy/watcher.yaml").toString())
+                .out()).contains("  http:   127.0.0.1:9400, plain HTTP (no TLS), no API token\n");
+    }
+
+    @Test
     void checkOfAMissingFileExits78() {
         Result r = run("config", "check", "no/such/watcher.yaml");
         assertThat(r.code()).isEqualTo(ExitCodes.CONFIG);

@@ -235,6 +235,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheHttpTlsAndAuthKeysAsDottedNames() throws Exception {
+        WatcherConfig c = parse("""
+                http:
+                  address: 0.0.0.0:9400
+                  tls.keystore: tls/http.p12
+                  tls.keystore_password_file: /run/secrets/ks
+                  auth.token_env: WATCHER_API_TOKEN
+                  auth.protect_metrics: true
+                """, Map.of(), Map.of());
+        assertThat(c.http().tls()).isEqualTo(new WatcherConfig.Http.Tls(Optional.of(BASE.resolve("tls/http.p12")),
+                Optional.empty(), Optional.of(Path.of("/run/secrets/ks"))));
+        assertThat(c.http().auth()).isEqualTo(new WatcherConfig.Http.Auth(Optional.of("WATCHER_API_TOKEN"),
+                Optional.empty(), true));
+        assertThat(ConfigLoader.defaults().http()).isEqualTo(new WatcherConfig.Http(new HostPort("127.0.0.1", 9400)));
+
+        WatcherConfig fromEnv = parse("", Map.of("WATCHER_HTTP_TLS_KEYSTORE", "http.p12",
+                "WATCHER_HTTP_TLS_KEYSTORE_PASSWORD_ENV", "KS_PASSWORD", "WATCHER_HTTP_AUTH_TOKEN_FILE", "token"),
+                Map.of(ConfigKeys.HTTP_AUTH_PROTECT_METRICS, List.of("true")));
+        assertThat(fromEnv.http().tls()).isEqualTo(new WatcherConfig.Http.Tls(Optional.of(Path.of("http.p12")),
+                Optional.of("KS_PASSWORD"), Optional.empty()));
+        assertThat(fromEnv.http().auth()).isEqualTo(new WatcherConfig.Http.Auth(Optional.empty(),
+                Optional.of(Path.of("token")), true));
+        assertThat(ConfigKeys.HTTP_TLS_KEYSTORE_PASSWORD_ENV.envVar()).isEqualTo("WATCHER_HTTP_TLS_KEYSTORE_PASSWORD_ENV");
+        assertThat(ConfigKeys.HTTP_TLS_KEYSTORE.paramLabel()).isEqualTo("FILE");
+    }
+
+    @Test
+    void aSecretWrittenWhereAVariableNameBelongsIsRefused() {
+        assertThat(problems("", Map.of("WATCHER_HTTP_AUTH_TOKEN_ENV", "hunter2!"), Map.of())).containsExactly(
+                "environment variable WATCHER_HTTP_AUTH_TOKEN_ENV: http.auth.token_env: expected the name of an "
+                        + "environment variable (letters, digits and '_', such as WATCHER_API_TOKEN), got 'hunter2!'; "
+                        + "name the variable that holds the secret, never the secret itself");
+    }
+
+    @Test
     void everyKeyHasItsOwnVariableFlagAndDocumentation() {
         Set<String> vars = new HashSet<>();
         Set<String> flags = new HashSet<>();

@@ -1,4 +1,4 @@
-package dev.anneal.watcher.app.daemon;
+package dev.anneal.watcher.app.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
