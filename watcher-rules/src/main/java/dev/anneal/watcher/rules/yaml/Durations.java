@@ -43,4 +43,25 @@ public final class Durations {
         }
         return Optional.of(total);
     }
+
+    /**
+     * The duration as people write it, largest units first, the inverse of {@link #parse}:
+     * {@code 2h}, {@code 1h30m}, {@code 1m30s}, {@code 500ms}; zero is {@code 0s}.
+     */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 0) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms >= sizes[i]) {
+                sb.append(ms / sizes[i]).append(units[i]);
+                ms %= sizes[i];
+            }
+        }
+        return sb.toString();
+    }
 }
