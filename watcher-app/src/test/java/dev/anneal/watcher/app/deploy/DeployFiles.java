@@ -3,6 +3,7 @@ package dev.anneal.watcher.app.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.anneal.watcher.app.cli.CliRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,16 +20,9 @@ final class DeployFiles {
     private DeployFiles() {
     }
 
-    /** The directory holding {@code .mvn}: the project root, found by walking up from the working directory. */
+    /** The project root (the directory holding {@code .mvn}). */
     static Path projectRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("no .mvn directory above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
+        return CliRunner.projectRoot();
     }
 
     /** {@code deploy/<relative>}. */
