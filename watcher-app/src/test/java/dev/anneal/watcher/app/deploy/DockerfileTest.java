@@ -46,7 +46,7 @@ class DockerfileTest {
         assertThat(uid).isGreaterThanOrEqualTo(1000);
         assertThat(dockerfile.inImage("USER").args()).matches("\\d+:\\d+");
         assertThat(dockerfile.in(dockerfile.finalStage(), "RUN")).anySatisfy(run -> assertThat(run.args())
-                .contains("useradd --system --uid " + uid).contains("chown watcher:watcher /var/lib/watcher"));
+                .contains("useradd --uid " + uid).contains("chown watcher:watcher /var/lib/watcher"));
         assertThat(dockerfile.inImage("VOLUME").execForm()).containsExactly("/var/lib/watcher");
         assertThat(dockerfile.inImage("WORKDIR").args()).isEqualTo("/var/lib/watcher");
     }
