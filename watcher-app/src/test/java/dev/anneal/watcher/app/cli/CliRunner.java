@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Runs {@code watcher} in-process, exactly as {@code Main} does, with captured streams. */
-final class CliRunner {
+/**
+ * Runs {@code watcher} in-process, exactly as {@code Main} does, with captured streams. Public for
+ * {@link #projectRoot()}, which the deploy tests share.
+ */
+public final class CliRunner {
 
     private CliRunner() {
     }
@@ -53,7 +56,7 @@ final class CliRunner {
     }
 
     /** The directory holding {@code .mvn}: the project root, found by walking up from the cwd. */
-    static Path projectRoot() {
+    public static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
             dir = dir.getParent();
