@@ -50,7 +50,7 @@ final class CommandSending {
             command = draft.build(clock.instant());
         } catch (InvalidCommandException e) {
             throw new CommandLine.ParameterException(cl, FLAGS.getOrDefault(e.field(), e.field()) + ": "
-                    + e.getMessage().substring(e.field().length() + 2));
+                    + e.problem());
         }
         PrintWriter out = cl.getOut();
         CommandClient.Topics topics;

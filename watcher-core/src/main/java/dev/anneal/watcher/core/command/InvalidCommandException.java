@@ -9,10 +9,17 @@ public final class InvalidCommandException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String field;
+    private final String problem;
 
-    public InvalidCommandException(String field, String message) {
-        super(field + ": " + message);
+    public InvalidCommandException(String field, String problem) {
+        super(field + ": " + problem);
         this.field = field;
+        this.problem = problem;
+    }
+
+    /** What is wrong with the field, without its name (for callers that name it their own way). */
+    public String problem() {
+        return problem;
     }
 
     /** The field at fault, as the command's JSON names it. */
