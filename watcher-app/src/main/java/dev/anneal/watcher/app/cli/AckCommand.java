@@ -1,8 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.command.CommandDraft;
 import dev.anneal.watcher.rules.model.CommandType;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,19 +35,9 @@ public final class AckCommand implements Callable<Integer> {
     @Mixin
     CommandOptions options;
 
-    private final Clock clock;
-
-    public AckCommand() {
-        this(Clock.systemUTC());
-    }
-
-    AckCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() throws Exception {
-        return CommandSending.send(spec.commandLine(), options, new CommandDraft(CommandType.ACK, run, options.actor, options.reason,
-                options.commandId, rule, null, null, null), clock);
+        return CommandSending.send(spec.commandLine(), options,
+                options.draft(CommandType.ACK, run, rule, null, null, null));
     }
 }

@@ -1,8 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.command.CommandDraft;
 import dev.anneal.watcher.rules.model.CommandType;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,19 +32,9 @@ public final class ClearCommand implements Callable<Integer> {
     @Mixin
     CommandOptions options;
 
-    private final Clock clock;
-
-    public ClearCommand() {
-        this(Clock.systemUTC());
-    }
-
-    ClearCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() throws Exception {
-        return CommandSending.send(spec.commandLine(), options, new CommandDraft(CommandType.CLEAR, run, options.actor, options.reason,
-                options.commandId, null, null, null, null), clock);
+        return CommandSending.send(spec.commandLine(), options,
+                options.draft(CommandType.CLEAR, run, null, null, null, null));
     }
 }

@@ -1,7 +1,11 @@
 package dev.anneal.watcher.app.cli;
 
 import dev.anneal.watcher.core.command.CommandClient;
+import dev.anneal.watcher.core.command.CommandDraft;
+import dev.anneal.watcher.rules.model.CommandType;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,4 +61,13 @@ final class CommandOptions {
     @Option(names = "--json", description = "Print the audit record(s) as published (with --no-wait: the command "
             + "as sent), one JSON object per line.")
     boolean json;
+
+    /** A draft of a {@code type} command with these options' actor, reason and command id. */
+    CommandDraft draft(CommandType type, String run, String rule, Map<String, String> labels, String duration,
+            String silenceId) {
+        return new CommandDraft(type, run, actor, reason, commandId, rule, labels, duration, silenceId);
+    }
+
+    /** When a command is issued (its {@code issued_at}): the system clock, at the edge of the program. */
+    Clock clock = Clock.systemUTC();
 }

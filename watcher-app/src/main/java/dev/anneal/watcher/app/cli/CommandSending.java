@@ -9,7 +9,6 @@ import dev.anneal.watcher.core.output.CommandJson;
 import dev.anneal.watcher.rules.model.OperatorCommand;
 import dev.anneal.watcher.rules.yaml.Durations;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,11 +42,11 @@ final class CommandSending {
     private CommandSending() {
     }
 
-    static int send(CommandLine cl, CommandOptions options, CommandDraft draft, Clock clock)
+    static int send(CommandLine cl, CommandOptions options, CommandDraft draft)
             throws CommandFailure, InterruptedException {
         OperatorCommand command;
         try {
-            command = draft.build(clock.instant());
+            command = draft.build(options.clock.instant());
         } catch (InvalidCommandException e) {
             throw new CommandLine.ParameterException(cl, FLAGS.getOrDefault(e.field(), e.field()) + ": "
                     + e.problem());

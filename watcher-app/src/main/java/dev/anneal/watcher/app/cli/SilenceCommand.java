@@ -1,8 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.command.CommandDraft;
 import dev.anneal.watcher.rules.model.CommandType;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,19 +49,9 @@ public final class SilenceCommand implements Callable<Integer> {
     @Mixin
     CommandOptions options;
 
-    private final Clock clock;
-
-    public SilenceCommand() {
-        this(Clock.systemUTC());
-    }
-
-    SilenceCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() throws Exception {
-        return CommandSending.send(spec.commandLine(), options, new CommandDraft(CommandType.SILENCE, run,
-                options.actor, options.reason, options.commandId, rule, labels, duration, null), clock);
+        return CommandSending.send(spec.commandLine(), options,
+                options.draft(CommandType.SILENCE, run, rule, labels, duration, null));
     }
 }

@@ -1,8 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
-import dev.anneal.watcher.core.command.CommandDraft;
 import dev.anneal.watcher.rules.model.CommandType;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,19 +36,9 @@ public final class UnsilenceCommand implements Callable<Integer> {
     @Mixin
     CommandOptions options;
 
-    private final Clock clock;
-
-    public UnsilenceCommand() {
-        this(Clock.systemUTC());
-    }
-
-    UnsilenceCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() throws Exception {
-        return CommandSending.send(spec.commandLine(), options, new CommandDraft(CommandType.UNSILENCE, run,
-                options.actor, options.reason, options.commandId, null, null, null, silenceId), clock);
+        return CommandSending.send(spec.commandLine(), options,
+                options.draft(CommandType.UNSILENCE, run, null, null, null, silenceId));
     }
 }

@@ -1,7 +1,5 @@
 package dev.anneal.watcher.app.daemon;
 
-import dev.anneal.watcher.core.stream.WatcherMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +8,8 @@ import java.util.Properties;
 /**
  * What build is running: the project version, stamped into {@code version.properties} by Maven
  * resource filtering, and the Java runtime. {@code watcher --version}, the start-up log lines and
- * the {@value WatcherMetrics#BUILD_INFO} gauge of {@code run} and {@code notify} all read it here.
+ * the {@code watcher_build_info} metric of {@code run} and {@code notify} ({@link InfoMetrics}) all
+ * read it here.
  */
 public final class BuildInfo {
 
@@ -37,10 +36,5 @@ public final class BuildInfo {
     /** The Java runtime's version ({@code java.version}). */
     public static String java() {
         return System.getProperty("java.version", "unknown");
-    }
-
-    /** Registers {@value WatcherMetrics#BUILD_INFO} = 1 with this build's version and Java in {@code registry}. */
-    static void register(MeterRegistry registry) {
-        WatcherMetrics.buildInfo(registry, version(), java());
     }
 }

@@ -191,7 +191,6 @@ public final class RulesReloader implements AutoCloseable {
                     .addKeyValue("event", "rules_reload").addKeyValue("result", "applied")
                     .addKeyValue("rule_set", next.digest()).addKeyValue("version", holder.version())
                     .log();
-            metrics.ruleSet(next);
             metrics.reloadApplied();
             return Outcome.APPLIED;
         }

@@ -140,7 +140,7 @@ public final class WatcherApp {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new WatcherMetrics(registry);
-        BuildInfo.register(registry);
+        InfoMetrics.registerBuild(registry);
     }
 
     /**
@@ -183,7 +183,7 @@ public final class WatcherApp {
         // 1. rules
         RuleSet ruleSet = compileRules();
         rules = new RuleSetHolder(ruleSet);
-        metrics.ruleSet(ruleSet);
+        InfoMetrics.registerRuleSet(registry, () -> rules.ruleSet());
         LOG.info("rules: {} ({} rules, rule set {})", String.join(", ", config.rules().packs()),
                 ruleSet.rules().size(), ruleSet.digest());
 

@@ -16,8 +16,16 @@ import org.apache.kafka.streams.KafkaStreams;
 final class EmptySource implements WatcherRoutes.Source {
 
     private final RunQueries queries;
+    private final String scrape;
 
+    /** A source whose {@code /metrics} is empty. */
     EmptySource() {
+        this("");
+    }
+
+    /** A source whose {@code /metrics} is {@code scrape}. */
+    EmptySource(String scrape) {
+        this.scrape = scrape;
         try {
             queries = new RunQueries(new EmptyStore(), new RuleSetHolder(RuleSetCompiler.compile(
                     List.of(BuiltinPacks.load(BuiltinPacks.DEFAULT)), Map.of())));
@@ -30,7 +38,7 @@ final class EmptySource implements WatcherRoutes.Source {
 
     @Override
     public String scrape() {
-        return "";
+        return scrape;
     }
 
     @Override

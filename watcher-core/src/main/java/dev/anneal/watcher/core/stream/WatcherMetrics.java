@@ -1,13 +1,10 @@
 package dev.anneal.watcher.core.stream;
 
-import dev.anneal.watcher.rules.engine.CompiledPack;
-import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RejectionCategory;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,13 +64,15 @@ public final class WatcherMetrics {
     public static final String ERRORS = "watcher_errors_total";
     /**
      * Always 1, tagged {@value #TAG_VERSION} (the watcher's) and {@value #TAG_JAVA} (the runtime's):
-     * which build runs where, for dashboards and upgrade checks.
+     * which build runs where, for dashboards and upgrade checks. A Prometheus info metric, so it is
+     * registered with the Prometheus registry of {@code watcher run} and {@code watcher notify}
+     * (Micrometer gauges may not end in {@code _info}), not here.
      */
     public static final String BUILD_INFO = "watcher_build_info";
     /**
      * Always 1, one series: the rule set in force, tagged {@value #TAG_DIGEST} (its digest, as in every
-     * alert and recommendation) and {@value #TAG_PACKS} (its packs, comma-separated). Replaced when
-     * rules reload, so a dashboard shows when each rule set came into force.
+     * alert and recommendation) and {@value #TAG_PACKS} (its packs, comma-separated); read at each
+     * scrape, so it changes when rules reload. An info metric like {@link #BUILD_INFO}.
      */
     public static final String RULE_SET_INFO = "watcher_rule_set_info";
 
@@ -104,8 +103,6 @@ public final class WatcherMetrics {
     private final Counter stateErrors;
     private final Timer alertLatency;
     private final Timer recommendationLatency;
-    /** The current {@value #RULE_SET_INFO} series, replaced on reload. */
-    private Gauge ruleSetInfo;
 
     /** Meters registered in {@code registry}. */
     public WatcherMetrics(MeterRegistry registry) {
@@ -145,27 +142,6 @@ public final class WatcherMetrics {
     /** The registry the meters live in. */
     public MeterRegistry registry() {
         return registry;
-    }
-
-    /**
-     * Sets {@value #BUILD_INFO} in {@code registry}: the watcher's version and the Java runtime's.
-     * Static, since {@code watcher notify} shows it too without the daemon's meters.
-     */
-    public static void buildInfo(MeterRegistry registry, String version, String java) {
-        Gauge.builder(BUILD_INFO, () -> 1).description("the watcher's version and Java runtime (always 1)")
-                .tag(TAG_VERSION, version).tag(TAG_JAVA, java).strongReference(true).register(registry);
-    }
-
-    /** Sets {@value #RULE_SET_INFO} to {@code ruleSet}, replacing the series of the rule set before it. */
-    public synchronized void ruleSet(RuleSet ruleSet) {
-        if (ruleSetInfo != null) {
-            registry.remove(ruleSetInfo);
-        }
-        ruleSetInfo = Gauge.builder(RULE_SET_INFO, () -> 1)
-                .description("the rule set in force: its digest and packs (always 1; replaced on reload)")
-                .tag(TAG_DIGEST, ruleSet.digest())
-                .tag(TAG_PACKS, String.join(",", ruleSet.packs().stream().map(CompiledPack::name).toList()))
-                .strongReference(true).register(registry);
     }
 
     /** A rule reload published a new rule set (call after {@link RuleSetHolder#swap} returned true). */

@@ -5,20 +5,17 @@ import static dev.anneal.watcher.core.stream.Telemetry.spike;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.rules.engine.RuleSet;
-import dev.anneal.watcher.rules.load.BuiltinPacks;
-import dev.anneal.watcher.rules.load.RuleSetCompiler;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The meters added for operators: the build and rule-set info gauges, the {@code synthetic} label of
- * the output meters, and a description (Prometheus HELP) on every watcher meter.
+ * The {@code synthetic} label of the output meters, and a description (Prometheus HELP) on every
+ * watcher meter. The info metrics ({@code watcher_build_info}, {@code watcher_rule_set_info}) are
+ * the app's: {@code InfoMetricsTest}.
  */
 class MetricsInfoTest {
 
@@ -26,28 +23,6 @@ class MetricsInfoTest {
 
     @TempDir
     Path stateDir;
-
-    @Test
-    void buildAndRuleSetInfoAreOneSeriesEachAndTheRuleSetIsReplacedOnReload() throws Exception {
-        WatcherMetrics metrics = new WatcherMetrics();
-        MeterRegistry registry = metrics.registry();
-        WatcherMetrics.buildInfo(registry, "1.2.3", "17.0.15");
-        metrics.ruleSet(RULES);
-        RuleSet two = RuleSetCompiler.compile(List.of(BuiltinPacks.load("anneal-gates"),
-                BuiltinPacks.load("townlet-watch")), Map.of());
-        metrics.ruleSet(two);
-
-        Gauge build = registry.get(WatcherMetrics.BUILD_INFO).gauge();
-        assertThat(build.value()).isEqualTo(1);
-        assertThat(build.getId().getTag(WatcherMetrics.TAG_VERSION)).isEqualTo("1.2.3");
-        assertThat(build.getId().getTag(WatcherMetrics.TAG_JAVA)).isEqualTo("17.0.15");
-        assertThat(registry.get(WatcherMetrics.RULE_SET_INFO).gauges()).as("the old rule set's series is gone")
-                .hasSize(1);
-        Gauge ruleSet = registry.get(WatcherMetrics.RULE_SET_INFO).gauge();
-        assertThat(ruleSet.value()).isEqualTo(1);
-        assertThat(ruleSet.getId().getTag(WatcherMetrics.TAG_DIGEST)).isEqualTo(two.digest());
-        assertThat(ruleSet.getId().getTag(WatcherMetrics.TAG_PACKS)).isEqualTo("anneal-gates,townlet-watch");
-    }
 
     @Test
     void outputsOfSyntheticRecordsAreCountedApartAndEveryMeterHasADescription() {
@@ -63,7 +38,6 @@ class MetricsInfoTest {
             h.input.pipeInput("qa-1", "{not json", now);
         }
         metrics.reloadApplied();
-        metrics.ruleSet(RULES);
 
         for (String synthetic : List.of("true", "false")) {
             assertThat(registry.get(WatcherMetrics.ALERTS).tag(WatcherMetrics.TAG_RULE, "kl_grad_rollback")
@@ -78,7 +52,7 @@ class MetricsInfoTest {
         List<Meter> meters = registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("watcher_"))
                 .toList();
         assertThat(meters).extracting(m -> m.getId().getName()).contains(WatcherMetrics.RECORDS_REJECTED,
-                WatcherMetrics.ERRORS, WatcherMetrics.RULE_RELOADS, WatcherMetrics.RULE_SET_INFO);
+                WatcherMetrics.ERRORS, WatcherMetrics.RULE_RELOADS);
         assertThat(meters).allSatisfy(m -> assertThat(m.getId().getDescription()).as(m.getId().getName())
                 .isNotBlank());
     }
