@@ -77,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * time them out. The alerts topic's retention bounds how far back this looks. The rebuild cannot
  * tell which firing alerts the receiver refused for good (they went to the undeliverable topic), so
  * after a restart such an alert is re-sent with the others until it resolves; Alertmanager keeps the
- * valid alerts of a request it answers 400, and the failed re-sends are logged and counted.
+ * valid alerts of a request it answers 400, and the failed re-sends are logged and counted. The
+ * same rebuild, for every receiver, finds the firing alerts a silence held back; one whose silence
+ * is over by then is sent again (with the same delivery id, so a receiver that got it before
+ * deduplicates it).
  */
 final class ReceiverWorker implements AutoCloseable {
 
