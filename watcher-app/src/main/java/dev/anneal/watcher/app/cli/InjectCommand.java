@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Inject synthetic telemetry (a drift drill) into the telemetry topic and see what the watcher recommends.",
             "Every record is marked synthetic (envelope \"synthetic\": true and a watcher.synthetic header); the "
-                    + "daemon marks what it derives from them and can quarantine it (topics.synthetic_alerts, "
-                    + "topics.synthetic_recommendations).",
+                    + "daemon marks what it derives from them and quarantines it by default (topics.synthetic_alerts, "
+                    + "topics.synthetic_recommendations), and receivers skip it unless include_synthetic.",
             "Event time is the moment each record is sent. 'watcher inject --list' describes the scenarios."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -1,5 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
+import dev.anneal.watcher.core.command.CommandClient;
 import dev.anneal.watcher.core.stream.WatcherTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,16 +25,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code watcher tail}: follows an output topic so on-call and newcomers can watch alerts,
- * recommendations or dead letters without writing a consumer. Reads with
- * {@code isolation.level=read_committed}, as every consumer of the daemon's exactly-once outputs
- * must, and commits nothing (it joins no consumer group).
+ * recommendations, dead letters or the audit trail of operator commands without writing a
+ * consumer. Reads with {@code isolation.level=read_committed}, as every consumer of the daemon's
+ * exactly-once outputs must, and commits nothing (it joins no consumer group).
  */
 @Command(
         name = "tail",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Follow an output topic: alerts, recommendations, dlq or any TOPIC (default: recommendations).",
+            "Follow an output topic: alerts, recommendations, dlq, audit (operator commands) or any TOPIC (default: "
+                    + "recommendations).",
             "Readable and coloured on a terminal (NO_COLOR turns colour off), JSON lines with --json. Reads "
                     + "committed records only. Exits after --max records or --timeout, else follows until interrupted."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -48,7 +50,7 @@ public final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "alerts|recommendations|dlq|TOPIC",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "alerts|recommendations|dlq|audit|TOPIC",
             defaultValue = "recommendations", description = "What to follow (default: ${DEFAULT-VALUE}). The names "
                     + "stand for the default topics; give a topic name for renamed or quarantine topics.")
     String what;
@@ -85,6 +87,7 @@ public final class TailCommand implements Callable<Integer> {
             case "alerts" -> WatcherTopics.DEFAULT_ALERTS;
             case "recommendations" -> WatcherTopics.DEFAULT_RECOMMENDATIONS;
             case "dlq" -> WatcherTopics.DEFAULT_DLQ;
+            case "audit" -> CommandClient.DEFAULT_AUDIT_TOPIC;
             default -> what;
         };
     }

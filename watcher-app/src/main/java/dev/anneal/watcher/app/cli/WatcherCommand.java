@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
             "Run 'watcher COMMAND --help' for a command's options."},
         subcommands = {ReplayCommand.class, TestCommand.class, RulesCommand.class, BenchCommand.class, RunCommand.class, NotifyCommand.class, ConfigCommand.class,
             InjectCommand.class, TailCommand.class, DemoCommand.class,
+            ClearCommand.class, AckCommand.class, SilenceCommand.class, UnsilenceCommand.class, EndCommand.class,
+            RunsCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -24,12 +26,14 @@ import picocli.CommandLine.Spec;
             ExitCodes.FREEZE + ":replay --exit-on-failure: FREEZE",
             ExitCodes.ROLLBACK + ":replay --exit-on-failure: ROLLBACK",
             ExitCodes.USAGE + ":bad usage (unknown option, missing argument)",
-            ExitCodes.DATA_ERROR + ":replay --strict: a record was rejected",
-            ExitCodes.NO_INPUT + ":an input (or scenario) file is missing or unreadable",
-            ExitCodes.UNAVAILABLE + ":run, notify, inject, tail, demo: the Kafka brokers could not be reached",
+            ExitCodes.DATA_ERROR + ":replay --strict: a record was rejected; clear, ack, silence, unsilence, end: refused",
+            ExitCodes.NO_INPUT + ":an input (or scenario) file is missing or unreadable; runs show: no such run",
+            ExitCodes.UNAVAILABLE + ":run, notify, inject, tail, demo, operator commands: the Kafka brokers could not be "
+                    + "reached; runs: no API answered",
             ExitCodes.SOFTWARE + ":internal error (a bug); run, notify: failed while running",
             ExitCodes.IO_ERROR + ":I/O error while reading or writing",
-            ExitCodes.TEMPFAIL + ":tail: fewer than --max records within --timeout; demo: outcome not seen in time",
+            ExitCodes.TEMPFAIL + ":tail: fewer than --max records within --timeout; demo: outcome not seen in time; "
+                    + "operator commands: no audit record within --wait",
             ExitCodes.CONFIG + ":invalid rules, parameters, scenario file or configuration"})
 public final class WatcherCommand implements Callable<Integer> {
 

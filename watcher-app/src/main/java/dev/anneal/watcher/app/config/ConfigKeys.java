@@ -87,16 +87,32 @@ public final class ConfigKeys {
             "Dead-letter topic: every rejected input record, key and value unchanged, with watcher.* headers "
                     + "saying why and where it came from.");
 
+    /**
+     * The value of {@code topics.synthetic_alerts} / {@code topics.synthetic_recommendations} that
+     * turns quarantine off: synthetic outputs then go to the real topics, marked.
+     */
+    public static final String QUARANTINE_OFF = "none";
+
+    /** The default quarantine topic of synthetic alerts. */
+    public static final String DEFAULT_SYNTHETIC_ALERTS = "anneal.alerts.synthetic";
+
+    /** The default quarantine topic of synthetic recommendations. */
+    public static final String DEFAULT_SYNTHETIC_RECOMMENDATIONS = "anneal.recommendations.synthetic";
+
     public static final ConfigKey<String> TOPICS_SYNTHETIC_ALERTS = ConfigKey.scalar("topics", "synthetic_alerts",
-            ValueType.TOPIC_NAME, null, "--synthetic-alerts-topic",
-            "Quarantine for alerts derived from synthetic records (QA drills, 'watcher inject'): when set, they go "
-                    + "here instead of topics.alerts, so a drill never pages the real rotation. Unset: they go to "
-                    + "topics.alerts, marked \"synthetic\": true and with a watcher.synthetic header.");
+            ValueType.TOPIC_NAME, DEFAULT_SYNTHETIC_ALERTS, "--synthetic-alerts-topic",
+            "Quarantine for alerts derived from synthetic records (QA drills, 'watcher inject'): they go here "
+                    + "instead of topics.alerts, so a drill never pages the real rotation (the notifier reads "
+                    + "it only for receivers with include_synthetic: true). 'none' turns quarantine off: they go "
+                    + "to topics.alerts, marked \"synthetic\": true and with a watcher.synthetic header, and "
+                    + "receivers still skip them unless include_synthetic.");
 
     public static final ConfigKey<String> TOPICS_SYNTHETIC_RECOMMENDATIONS = ConfigKey.scalar("topics",
-            "synthetic_recommendations", ValueType.TOPIC_NAME, null, "--synthetic-recommendations-topic",
-            "Quarantine for recommendations derived from synthetic records: when set, they go here (created "
-                    + "compacted) instead of topics.recommendations. Unset: they go to topics.recommendations, marked.");
+            "synthetic_recommendations", ValueType.TOPIC_NAME, DEFAULT_SYNTHETIC_RECOMMENDATIONS,
+            "--synthetic-recommendations-topic",
+            "Quarantine for recommendations derived from synthetic records: they go here (created compacted) "
+                    + "instead of topics.recommendations. 'none' turns quarantine off: they go to "
+                    + "topics.recommendations, marked.");
 
     public static final ConfigKey<Integer> TOPICS_PARTITIONS = ConfigKey.scalar("topics", "partitions",
             ValueType.brokerDefaultOr(MAX_PARTITIONS), 3, "--partitions",

@@ -98,8 +98,8 @@ public final class ConfigLoader {
                         Optional.ofNullable(pattern), s.value(ConfigKeys.TOPICS_ALERTS),
                         s.value(ConfigKeys.TOPICS_RECOMMENDATIONS), s.value(ConfigKeys.TOPICS_DLQ),
                         s.value(ConfigKeys.TOPICS_PARTITIONS), s.value(ConfigKeys.TOPICS_REPLICATION_FACTOR),
-                        Optional.ofNullable(s.value(ConfigKeys.TOPICS_SYNTHETIC_ALERTS)),
-                        Optional.ofNullable(s.value(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))),
+                        quarantine(s.value(ConfigKeys.TOPICS_SYNTHETIC_ALERTS)),
+                        quarantine(s.value(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))),
                 new WatcherConfig.Streams(s.value(ConfigKeys.STREAMS_APPLICATION_ID),
                         s.value(ConfigKeys.STREAMS_STATE_DIR), s.value(ConfigKeys.STREAMS_PROCESSING_GUARANTEE),
                         s.value(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
@@ -125,5 +125,10 @@ public final class ConfigLoader {
                                 s.value(ConfigKeys.NOTIFY_BREAKER_WINDOW),
                                 s.value(ConfigKeys.NOTIFY_BREAKER_OPEN_DURATION),
                                 s.value(ConfigKeys.NOTIFY_RATE_LIMIT))));
+    }
+
+    /** A quarantine topic, or none when it is {@value ConfigKeys#QUARANTINE_OFF}. */
+    private static Optional<String> quarantine(String topic) {
+        return topic == null || topic.equals(ConfigKeys.QUARANTINE_OFF) ? Optional.empty() : Optional.of(topic);
     }
 }

@@ -120,8 +120,9 @@ final class ConfigRelations {
                 ConfigKeys.TOPICS_DLQ, ConfigKeys.TOPICS_SYNTHETIC_ALERTS, ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS)) {
             Setting s = settings.get(key);
             String topic = (String) s.value();
-            if (topic == null) {
-                continue; // an unset quarantine topic
+            if (topic == null || (topic.equals(ConfigKeys.QUARANTINE_OFF)
+                    && (key == ConfigKeys.TOPICS_SYNTHETIC_ALERTS || key == ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))) {
+                continue; // quarantine turned off
             }
             boolean byDefault = s.origin().isDefault();
             ConfigKey<String> other = seen.putIfAbsent(topic, key);

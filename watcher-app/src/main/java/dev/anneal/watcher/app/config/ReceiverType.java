@@ -26,6 +26,7 @@ import java.util.Optional;
  *   bearer_token_file: /run/secrets/am-token   # ... or a file (one of the two)
  *   hmac_secret_env: HOOK_KEY    # webhook only, optional: X-Watcher-Signature key from a variable ...
  *   hmac_secret_file: /run/secrets/hook-key    # ... or a file (one of the two)
+ *   include_synthetic: false     # optional: true also sends drills' alerts (from the quarantine topic too)
  * </pre>
  *
  * Secrets are never written in the configuration, only where to read them.
@@ -35,7 +36,7 @@ final class ReceiverType implements ObjectType<ReceiverSpec> {
     static final ReceiverType INSTANCE = new ReceiverType();
 
     static final List<String> FIELDS = List.of("name", "type", "url", "headers", "bearer_token_env",
-            "bearer_token_file", "hmac_secret_env", "hmac_secret_file");
+            "bearer_token_file", "hmac_secret_env", "hmac_secret_file", "include_synthetic");
 
     private ReceiverType() {
     }
@@ -92,10 +93,11 @@ final class ReceiverType implements ObjectType<ReceiverSpec> {
             yaml.problem(at.loc(), path + ": hmac_secret_* is for webhook receivers; Alertmanager does not check body "
                     + "signatures (use bearer_token_* or headers)");
         }
+        Boolean includeSynthetic = yaml.bool(node.entries().get("include_synthetic"), path + ".include_synthetic");
         if (yaml.problems().count() > before || name == null || type == null || url == null) {
             return null;
         }
-        return new ReceiverSpec(name, type, url, headers, token, hmac);
+        return new ReceiverSpec(name, type, url, headers, token, hmac, Boolean.TRUE.equals(includeSynthetic));
     }
 
     private static String text(YamlNode.MapNode node, String field, String path, YamlReader yaml, boolean required) {

@@ -53,7 +53,8 @@ final class NotifierStarter {
         }
         Duration timeout = config.kafka().startupTimeout();
         createUndeliverableTopic(config, admin, timeout);
-        NotifierSettings settings = n.settings(config.topics().alerts(), config.topics().recommendations());
+        NotifierSettings settings = n.settings(config.topics().alerts(), config.topics().recommendations())
+                .withSyntheticAlertsTopic(config.topics().syntheticAlerts());
         try {
             return Notifier.start(settings, KafkaClients.consumer(config, bootstrap, "watcher-notify"), env, clock,
                     registry, timeout);

@@ -80,6 +80,7 @@ public final class NotifyApp {
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        InfoMetrics.registerBuild(registry);
         stopWatchdog = NotifierStarter.watchFailure(notifier::failure, "watcher-notify-watchdog", why -> {
             failure = why;
             new Thread(this::stop, "watcher-notify-stop-after-failure").start();

@@ -2,10 +2,12 @@ package dev.anneal.watcher.app.daemon;
 
 import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
+import dev.anneal.watcher.app.http.CommandRoutes;
 import dev.anneal.watcher.app.http.HttpConfigException;
 import dev.anneal.watcher.app.http.HttpServer;
 import dev.anneal.watcher.app.http.Router;
 import dev.anneal.watcher.app.http.WatcherRoutes;
+import dev.anneal.watcher.core.command.CommandClient;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaException;
 import dev.anneal.watcher.core.notify.Notifier;
@@ -19,14 +21,7 @@ import dev.anneal.watcher.core.stream.WatcherTopology;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.RuleLoadException;
 import dev.anneal.watcher.rules.model.ErrorClass;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -145,6 +140,7 @@ public final class WatcherApp {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new WatcherMetrics(registry);
+        InfoMetrics.registerBuild(registry);
     }
 
     /**
@@ -187,6 +183,7 @@ public final class WatcherApp {
         // 1. rules
         RuleSet ruleSet = compileRules();
         rules = new RuleSetHolder(ruleSet);
+        InfoMetrics.registerRuleSet(registry, () -> rules.ruleSet());
         LOG.info("rules: {} ({} rules, rule set {})", String.join(", ", config.rules().packs()),
                 ruleSet.rules().size(), ruleSet.digest());
 
@@ -366,19 +363,21 @@ public final class WatcherApp {
         }
     }
 
+    /**
+     * Starts the HTTP server with the read API and the operator commands, whose producer (a
+     * {@link CommandClient}, stopped after the server) is created here.
+     */
     private void startHttp() throws StartupException {
-        http = serveHttp(config.http(), env, WatcherRoutes.run(new Source()));
+        CommandClient commands = new CommandClient(KafkaClients.consumer(config, bootstrapServers,
+                "watcher-api-commands"), "watcher-api-commands", CommandClient.Topics.DEFAULTS,
+                config.kafka().startupTimeout());
+        started.push(commands::close);
+        http = serveHttp(config.http(), env, WatcherRoutes.run(new Source(),
+                CommandRoutes.routes(commands::sendAndAwait, clock)));
         started.push(http::close);
-        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs ({})", http.url(), http.protection());
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        started.push(gc::close);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs, operator commands under /api/runs/{{id}}/ and "
+                + "/api/silences ({})", http.url(), http.protection());
+        started.push(JvmMeters.bind(registry)::close);
     }
 
     private void startStreams(WatcherTopics topics) throws StartupException {

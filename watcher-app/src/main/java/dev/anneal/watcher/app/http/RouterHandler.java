@@ -100,7 +100,11 @@ final class RouterHandler extends Handler.Abstract {
     private Reply route(Request request) throws InterruptedException {
         Router.Resolution resolution = router.resolve(request.getMethod(), request.getHttpURI().getPath());
         if (auth.decide(resolution.access(), request.getHeaders().get(HttpHeader.AUTHORIZATION)) instanceof Refused r) {
-            return r.reply();
+            // The body of a refused request is never read: close the connection rather than leave a
+            // client to send its next request after bytes the server will not skip.
+            String method = request.getMethod();
+            return method.equals("GET") || method.equals("HEAD") ? r.reply() : r.reply().withHeader("Connection",
+                    "close");
         }
         if (resolution instanceof Found f) {
             return call(request, f);

@@ -30,7 +30,10 @@ final class RunsJson {
     private RunsJson() {
     }
 
-    /** {@code {"runs": [{"run_id", "action", "latched", "reasons", "active_alerts", "changed_at"}], "rule_set"}}. */
+    /**
+     * {@code {"runs": [{"run_id", "action", "latched", "reasons", "active_alerts", "changed_at", "synthetic"}],
+     * "rule_set"}}.
+     */
     static byte[] runs(List<RunOverview> runs, String ruleSet) {
         return json(g -> {
             g.writeStartObject();
@@ -43,6 +46,7 @@ final class RunsJson {
                 strings(g, "reasons", r.reasons());
                 g.writeNumberField("active_alerts", r.activeAlerts());
                 position(g, "changed_at", r.changedAt());
+                g.writeBooleanField("synthetic", r.synthetic());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -2,9 +2,11 @@ package dev.anneal.watcher.app.http;
 
 import dev.anneal.watcher.core.stream.RunQueries;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -19,14 +21,17 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  *       answers 503 once a receiver's worker has failed;</li>
  *   <li>{@code GET /readyz}: 200 when Kafka Streams is RUNNING, else 503 naming its state
  *       (readiness: starting, rebalancing, restoring state, stopping);</li>
- *   <li>{@code GET /api/runs}: the runs this instance holds, with their current recommendation;</li>
+ *   <li>{@code GET /api/runs}: the runs this instance holds, with their current recommendation;
+ *       {@code ?action=HOLD} keeps the runs whose recommendation is that action, {@code ?synthetic=true}
+ *       (or {@code false}) only drills (or only real runs); an unknown parameter or value is a 400;</li>
  *   <li>{@code GET /api/runs/{id}}: one run: recommendation, active alerts and evidence; 404
  *       when this instance holds no such run.</li>
  * </ul>
  *
  * The run endpoints answer 503 while the state store cannot be queried (starting, rebalancing).
  * Every other method on these paths gets 405. New endpoints are added as routes here (or in a
- * class of their own for a larger feature) and listed in {@link #run}.
+ * class of their own for a larger feature, as the operator commands of {@link CommandRoutes}) and
+ * listed in {@link #run}.
  */
 public final class WatcherRoutes {
 
@@ -57,12 +62,19 @@ public final class WatcherRoutes {
 
     /** The routes of {@code watcher run}. */
     public static Router run(Source source) {
-        return new Router(List.of(
+        return run(source, List.of());
+    }
+
+    /** The routes of {@code watcher run} and {@code more} (the operator commands, {@link CommandRoutes}). */
+    public static Router run(Source source, List<Route> more) {
+        List<Route> routes = new ArrayList<>(List.of(
                 metrics(source::scrape),
                 Route.get("/healthz", Access.PROBE, call -> Reply.text(200, "ok\n")),
                 Route.get("/readyz", Access.PROBE, call -> readyz(source)),
-                Route.get("/api/runs", Access.READ, call -> runs(source)),
+                Route.get("/api/runs", Access.READ, call -> runs(source, call.query())),
                 Route.get("/api/runs/{id}", Access.READ, call -> run(source, call.param("id")))));
+        routes.addAll(more);
+        return new Router(routes);
     }
 
     /**
@@ -90,9 +102,16 @@ public final class WatcherRoutes {
         return Reply.text(503, "not ready: Kafka Streams is " + state.map(Enum::name).orElse("not started") + "\n");
     }
 
-    private static Reply runs(Source source) {
+    private static Reply runs(Source source, String query) {
+        Predicate<RunQueries.RunOverview> filter;
         try {
-            return Reply.json(200, RunsJson.runs(source.runs().runs(), source.ruleSetDigest()));
+            filter = RunFilter.parse(query);
+        } catch (IllegalArgumentException e) {
+            return Reply.json(400, RunsJson.error(e.getMessage()));
+        }
+        try {
+            return Reply.json(200, RunsJson.runs(source.runs().runs().stream().filter(filter).toList(),
+                    source.ruleSetDigest()));
         } catch (InvalidStateStoreException e) {
             return notQueryable(source, e);
         }

@@ -67,6 +67,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void drillsAreQuarantinedByDefaultAndNoneTurnsQuarantineOff() throws Exception {
+        WatcherConfig.Topics d = ConfigLoader.defaults().topics();
+        assertThat(d.syntheticAlerts()).contains("anneal.alerts.synthetic");
+        assertThat(d.syntheticRecommendations()).contains("anneal.recommendations.synthetic");
+        WatcherConfig.Topics off = parse("topics:\n  synthetic_alerts: none\n  synthetic_recommendations: none\n",
+                Map.of(), Map.of()).topics();
+        assertThat(off.syntheticAlerts()).isEmpty();
+        assertThat(off.syntheticRecommendations()).isEmpty();
+        assertThat(parse("topics:\n  synthetic_alerts: drills.alerts\n", Map.of(), Map.of()).topics()
+                .syntheticAlerts()).contains("drills.alerts");
+    }
+
+    @Test
     void readsEveryKeyAndResolvesFilePathsAgainstTheFilesDirectory() throws Exception {
         String yaml = """
                 kafka:
@@ -110,7 +123,8 @@ class ConfigLoaderTest {
         assertThat(c.kafka().startupTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.embedded()).isEqualTo(new WatcherConfig.Embedded(0, BASE.resolve("state/kafka")));
         assertThat(c.topics()).isEqualTo(new WatcherConfig.Topics(List.of(), Optional.of("runs\\..*"), "out.alerts",
-                "out.recommendations", "out.dlq", 12, 3));
+                "out.recommendations", "out.dlq", 12, 3, Optional.of(ConfigKeys.DEFAULT_SYNTHETIC_ALERTS),
+                Optional.of(ConfigKeys.DEFAULT_SYNTHETIC_RECOMMENDATIONS)));
         assertThat(c.streams()).isEqualTo(new WatcherConfig.Streams("watcher-prod", Path.of("/var/lib/watcher/streams"),
                 ProcessingGuarantee.AT_LEAST_ONCE, 1000, Duration.ofMillis(500), 2500));
         assertThat(c.rules().packs()).containsExactly("anneal-gates", "/etc/watcher/rules/site.yaml",

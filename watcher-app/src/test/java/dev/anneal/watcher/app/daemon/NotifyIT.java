@@ -113,7 +113,7 @@ class NotifyIT {
                 assertThat(signatures).allSatisfy(s -> assertThat(s.split(" ")[0]).isEqualTo(s.split(" ")[1]));
             }
             Await.until("the delivery metric", () -> app.registry().scrape()
-                    .contains("watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\"} 6.0"));
+                    .contains("watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\",synthetic=\"false\"} 6.0"));
         } finally {
             app.stop();
         }
@@ -140,7 +140,7 @@ class NotifyIT {
             assertThat(received().get(0).path("alert").path("rule").asText()).isEqualTo("kl_gate");
             assertThat(received().get(0).path("recommendation").path("action").asText()).isEqualTo("HOLD");
             Await.until("the metric", () -> scrape(app).contains(
-                    "watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\"} 1.0"));
+                    "watcher_notify_deliveries_total{outcome=\"delivered\",receiver=\"hook\",synthetic=\"false\"} 1.0"));
             assertThat(scrape(app)).contains("watcher_notify_breaker_state{receiver=\"hook\",state=\"closed\"} 1.0")
                     .contains("watcher_notify_worker_up{receiver=\"hook\"} 1.0");
             assertThat(ItSupport.get(app.httpUrl() + "/healthz").status()).isEqualTo(200);

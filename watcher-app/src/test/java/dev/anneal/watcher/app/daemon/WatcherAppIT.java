@@ -84,11 +84,21 @@ class WatcherAppIT {
                         .contains("watcher_records_consumed_total 3.0")
                         .contains("watcher_records_accepted_total 3.0")
                         .contains("watcher_rule_evaluations_total")
-                        .contains("watcher_alerts_total{rule=\"kl_grad_rollback\",severity=\"critical\",state=\"firing\"} 1.0")
-                        .contains("watcher_recommendations_total{action=\"ROLLBACK\"} 2.0")
+                        .contains("watcher_alerts_total{rule=\"kl_grad_rollback\",severity=\"critical\",state=\"firing\","
+                                + "synthetic=\"false\"} 1.0")
+                        .contains("watcher_recommendations_total{action=\"ROLLBACK\",synthetic=\"false\"} 2.0")
+                        .contains("watcher_build_info{java=\"" + System.getProperty("java.version") + "\",version=\"")
+                        .contains("watcher_rule_set_info{digest=\"" + app.rules().ruleSet().digest() + "\",packs=\"")
                         .contains("watcher_event_to_output_seconds_bucket")
                         .contains("kafka_stream_")
                         .contains("jvm_memory_used_bytes");
+                // Every watcher meter has HELP text (its description).
+                List<String> families = metrics.body().lines().filter(l -> l.startsWith("# TYPE watcher_"))
+                        .map(l -> l.split(" ")[2]).toList();
+                assertThat(families).contains("watcher_build_info", "watcher_rule_set_info");
+                for (String family : families) {
+                    assertThat(metrics.body()).as("HELP of " + family).containsPattern("(?m)^# HELP " + family + " \\S");
+                }
 
                 ItSupport.Response runs = get(base + "/api/runs");
                 assertThat(runs.status()).isEqualTo(200);

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.core.notify.SecretRef;
-import dev.anneal.watcher.core.stream.RuleSetHolder;
-import dev.anneal.watcher.core.stream.RunQueries;
-import dev.anneal.watcher.rules.load.BuiltinPacks;
-import dev.anneal.watcher.rules.load.RuleSetCompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,36 +20,9 @@ class HttpAuthTest {
     private static final String TOKEN = "t0ken-for-the-api";
     private static final Map<String, String> BEARER = Map.of("Authorization", "Bearer " + TOKEN);
     private static final HttpTestClient CLIENT = HttpTestClient.plain();
-    private static RunQueries queries;
-
-    @BeforeAll
-    static void rules() throws Exception {
-        queries = new RunQueries(new EmptyStore(), new RuleSetHolder(RuleSetCompiler.compile(
-                List.of(BuiltinPacks.load(BuiltinPacks.DEFAULT)), Map.of())));
-    }
 
     private static Router routes() {
-        List<Route> routes = new ArrayList<>(WatcherRoutes.run(new WatcherRoutes.Source() {
-            @Override
-            public String scrape() {
-                return "watcher_up 1.0\n";
-            }
-
-            @Override
-            public Optional<KafkaStreams.State> streamsState() {
-                return Optional.of(KafkaStreams.State.RUNNING);
-            }
-
-            @Override
-            public RunQueries runs() {
-                return queries;
-            }
-
-            @Override
-            public String ruleSetDigest() {
-                return "sha256:0";
-            }
-        }).routes());
+        List<Route> routes = new ArrayList<>(WatcherRoutes.run(new EmptySource("watcher_up 1.0\n")).routes());
         routes.add(Route.post("/api/runs/{id}/ack", Access.WRITE,
                 call -> Reply.text(200, "acked " + call.param("id") + ": " + new String(call.body()) + "\n")));
         return new Router(routes);

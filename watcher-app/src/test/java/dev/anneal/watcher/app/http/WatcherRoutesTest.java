@@ -146,4 +146,15 @@ class WatcherRoutesTest {
         assertThat(CLIENT.get(base + "/api/runs/ppo/run-3").status()).isEqualTo(404);
         assertThat(CLIENT.get(base + "/api/runs/%FF").status()).isEqualTo(400);
     }
+
+    @Test
+    void theRunListTakesActionAndSyntheticFiltersAndRefusesOtherParameters() throws Exception {
+        STATE.set(KafkaStreams.State.RUNNING);
+        emptyStore();
+        assertThat(CLIENT.get(base + "/api/runs?action=HOLD&synthetic=true").status()).isEqualTo(200);
+        HttpTestClient.Response bad = CLIENT.get(base + "/api/runs?action=SOON");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("action: 'SOON' is not an action");
+        assertThat(CLIENT.get(base + "/api/runs?limit=3").body()).contains("unknown query parameter 'limit'");
+    }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One alert transition as read back from the alerts topic (the JSON object
@@ -27,7 +30,9 @@ import java.util.Objects;
  * @param labels      the alert's labels
  * @param annotations the alert's annotations (summary, runbook_url, ...)
  * @param synthetic   whether the record behind it was injected by QA
- * @param json        the whole object as published
+ * @param json        the whole object as published; its {@code acked} and {@code silenced} objects,
+ *                    when an operator acknowledged or silenced the alert, are read by {@link #acked()}
+ *                    and {@link #silenced()}
  */
 public record AlertMessage(String id, String rule, String runId, String state, String severity, String action,
         Double value, Double threshold, String source, long eventTime, Map<String, String> labels,
@@ -54,6 +59,31 @@ public record AlertMessage(String id, String rule, String runId, String state, S
         Objects.requireNonNull(json, "json");
     }
 
+    /**
+     * An operator's acknowledgement of a firing alert ({@code watcher ack}): the alert's
+     * {@code acked} object.
+     *
+     * @param by        who acknowledged it
+     * @param reason    why
+     * @param at        when, as published (ISO-8601)
+     * @param commandId the command that did it
+     */
+    public record Ack(String by, String reason, String at, String commandId) {
+    }
+
+    /**
+     * The silence an alert is under ({@code watcher silence}): the alert's {@code silenced} object.
+     *
+     * @param silenceId the silence (the command id of the {@code silence} command)
+     * @param until     when it ends; while it lasts the alert is not delivered
+     */
+    public record Silenced(String silenceId, Instant until) {
+        /** Whether the silence still holds at {@code now}. */
+        public boolean holdsAt(Instant now) {
+            return until.isAfter(now);
+        }
+    }
+
     /** Whether this transition starts the alert (firing) rather than ends it (resolved). */
     public boolean firing() {
         return FIRING.equals(state);
@@ -61,10 +91,44 @@ public record AlertMessage(String id, String rule, String runId, String state, S
 
     /**
      * The id receivers can deduplicate by: one per alert transition, stable across retries and
-     * restarts ({@code <alert id>:<state>}).
+     * restarts ({@code <alert id>:<state>}); an acknowledged firing alert, re-published with its ack,
+     * is a message of its own ({@code <alert id>:firing:acked}).
      */
     public String deliveryId() {
-        return id + ":" + state;
+        return id + ":" + state + (firing() && acked().isPresent() ? ":acked" : "");
+    }
+
+    /** The ack, when the alert carries an {@code acked} object; empty when it is null or absent. */
+    public Optional<Ack> acked() {
+        JsonNode a = json.get("acked");
+        if (a == null || !a.isObject()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ack(a.path("by").asText(""), a.path("reason").asText(""), a.path("at").asText(""),
+                a.path("command_id").asText("")));
+    }
+
+    /**
+     * The silence, when the alert carries a {@code silenced} object with a readable {@code until}
+     * (ISO-8601, or epoch milliseconds); empty when it is null or absent.
+     */
+    public Optional<Silenced> silenced() {
+        JsonNode s = json.get("silenced");
+        if (s == null || !s.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode until = s.get("until");
+        Instant end;
+        if (until != null && until.isIntegralNumber()) {
+            end = Instant.ofEpochMilli(until.asLong());
+        } else {
+            try {
+                end = Instant.parse(until == null ? "" : until.asText());
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Silenced(s.path("silence_id").asText(""), end));
     }
 
     /**

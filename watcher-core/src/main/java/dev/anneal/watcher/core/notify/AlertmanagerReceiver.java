@@ -24,13 +24,21 @@ import java.util.Optional;
  * {@code run_id}, {@code severity}, {@code action}, {@code synthetic} and the rule's own labels.
  * Annotations: {@code summary} (the rule's summary with the value and the threshold),
  * {@code recommendation} (the run's recommendation as last seen, see {@link Notification}),
- * {@code runbook_url} and the rule's other annotations, and {@code alert_id} / {@code source}.
+ * {@code runbook_url} and the rule's other annotations, and {@code alert_id} / {@code source}; an
+ * acknowledged alert ({@code watcher ack}) also {@code acked_by}, {@code ack_reason} and
+ * {@code acked_at}.
  *
  * <p>A firing transition is sent with {@code startsAt} = its event time and no {@code endsAt}, so
  * Alertmanager considers it firing for its {@code resolve_timeout}; the worker re-sends every
  * firing alert each {@code notify.resend_interval}, which must be shorter. A resolved transition is
  * sent with {@code startsAt} = {@code endsAt} = its event time: Alertmanager merges it with the
  * firing alert of the same labels (keeping the earlier {@code startsAt}) and resolves it at once.
+ *
+ * <p>An acknowledged alert is still re-sent, with its ack annotations: Alertmanager has no notion of
+ * an ack, and an alert that is not re-sent resolves there after {@code resolve_timeout}, which
+ * would tell on-call the problem went away. To stop Alertmanager's own repeat notifications for it,
+ * silence it in Alertmanager (its labels identify the run and the rule); a {@code watcher silence}
+ * stops the watcher sending it at all.
  */
 public final class AlertmanagerReceiver implements Receiver {
 
@@ -137,6 +145,11 @@ public final class AlertmanagerReceiver implements Receiver {
             if (!k.equals("summary") && !v.isEmpty()) {
                 out.putIfAbsent(k, v);
             }
+        });
+        a.acked().ifPresent(ack -> {
+            out.put("acked_by", ack.by());
+            out.put("ack_reason", ack.reason());
+            out.put("acked_at", ack.at());
         });
         out.put("alert_id", a.id());
         if (a.source() != null) {

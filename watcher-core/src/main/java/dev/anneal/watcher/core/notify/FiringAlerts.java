@@ -9,12 +9,19 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The alerts that are firing as far as one receiver has been told, per alerts-topic partition:
- * a firing transition adds its alert, the resolved transition with the same id removes it. Kept
+ * The firing alerts one receiver is owed, per alerts-topic partition: for a receiver that
+ * {@link Receiver#keepsFiringAlive() keeps firing alerts alive} (Alertmanager) every alert it has
+ * been told is firing, re-sent periodically; for the others only the firing alerts a silence held
+ * back ({@link DeliveryGate}), sent once when the silence ends. A firing transition adds (or
+ * replaces, e.g. with its ack) its alert, the resolved transition with the same id removes it. Kept
  * per partition because a receiver's consumer owns partitions, not alerts: when a partition moves
  * to another notifier instance, its firing alerts go with it. Confined to the worker's thread.
  */
 final class FiringAlerts {
+
+    /** One alert owed, with the partition it came from. */
+    record Owed(TopicPartition partition, AlertMessage alert) {
+    }
 
     private final Map<TopicPartition, Map<String, AlertMessage>> byPartition = new HashMap<>();
     /** The count, readable from the metrics thread. */
@@ -30,14 +37,23 @@ final class FiringAlerts {
         size = count();
     }
 
+    /** Forgets the alert {@code id} of partition {@code tp}, if it is there. */
+    void remove(TopicPartition tp, String id) {
+        Map<String, AlertMessage> alerts = byPartition.get(tp);
+        if (alerts != null) {
+            alerts.remove(id);
+            size = count();
+        }
+    }
+
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(byPartition::remove);
         size = count();
     }
 
-    List<AlertMessage> all() {
-        List<AlertMessage> out = new ArrayList<>();
-        byPartition.values().forEach(m -> out.addAll(m.values()));
+    List<Owed> all() {
+        List<Owed> out = new ArrayList<>();
+        byPartition.forEach((tp, m) -> m.values().forEach(a -> out.add(new Owed(tp, a))));
         return out;
     }
 

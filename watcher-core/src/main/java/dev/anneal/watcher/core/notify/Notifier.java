@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * alerts topic ──> ReceiverWorker (one per receiver, own consumer group, read_committed)
+ *                    ──> DeliveryGate (drills skipped unless the receiver opts in; silenced alerts held)
  *                    ──> Notification (alert + latest recommendation from RecommendationBook)
  *                    ──> ResilientReceiver (retry ─> circuit breaker ─> rate limiter)
  *                    ──> Receiver (AlertmanagerReceiver / WebhookReceiver, from Receivers)
@@ -101,8 +102,9 @@ public final class Notifier implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the notifier", e);
         }
         List<ReceiverWorker> workers = new ArrayList<>();
-        for (ResilientReceiver r : receivers) {
-            workers.add(new ReceiverWorker(r, settings, clientConfig, producer, book, clock, metrics));
+        for (int i = 0; i < receivers.size(); i++) {
+            workers.add(new ReceiverWorker(settings.receivers().get(i), receivers.get(i), settings, clientConfig,
+                    producer, book, clock, metrics));
         }
         workers.forEach(ReceiverWorker::start);
         for (ReceiverSpec spec : settings.receivers()) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,10 +20,20 @@ import java.util.Set;
  *                             keep it well below its {@code resolve_timeout}, 5m by default)
  * @param requestTimeout       how long one HTTP request may take (connect included)
  * @param resilience           retry, circuit breaker and rate limiter settings, the same for every receiver
+ * @param syntheticAlertsTopic the quarantine topic of drills' alerts, if the daemon routes them there: read
+ *                             (besides the alerts topic) by the receivers that include synthetic alerts
  */
 public record NotifierSettings(String alertsTopic, String recommendationsTopic, String undeliverableTopic,
         String groupIdPrefix, List<ReceiverSpec> receivers, Duration resendInterval, Duration requestTimeout,
-        Resilience resilience) {
+        Resilience resilience, Optional<String> syntheticAlertsTopic) {
+
+    /** Settings without a quarantine topic: drills' alerts, if any, are on the alerts topic. */
+    public NotifierSettings(String alertsTopic, String recommendationsTopic, String undeliverableTopic,
+            String groupIdPrefix, List<ReceiverSpec> receivers, Duration resendInterval, Duration requestTimeout,
+            Resilience resilience) {
+        this(alertsTopic, recommendationsTopic, undeliverableTopic, groupIdPrefix, receivers, resendInterval,
+                requestTimeout, resilience, Optional.empty());
+    }
 
     /** The default undeliverable topic. */
     public static final String DEFAULT_UNDELIVERABLE_TOPIC = "anneal.alerts.undeliverable";
@@ -50,6 +61,23 @@ public record NotifierSettings(String alertsTopic, String recommendationsTopic, 
         positive(resendInterval, "resendInterval");
         positive(requestTimeout, "requestTimeout");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(syntheticAlertsTopic, "syntheticAlertsTopic");
+        if (syntheticAlertsTopic.filter(t -> t.equals(alertsTopic) || t.equals(undeliverableTopic)).isPresent()) {
+            throw new IllegalArgumentException("the quarantine topic of synthetic alerts must differ from the alerts "
+                    + "and the undeliverable topic");
+        }
+    }
+
+    /** These settings with the drills' alerts quarantined in {@code topic} (or not). */
+    public NotifierSettings withSyntheticAlertsTopic(Optional<String> topic) {
+        return new NotifierSettings(alertsTopic, recommendationsTopic, undeliverableTopic, groupIdPrefix, receivers,
+                resendInterval, requestTimeout, resilience, topic);
+    }
+
+    /** The topics the worker of {@code receiver} reads: the alerts topic, and the quarantine one if it opted in. */
+    public List<String> topicsOf(ReceiverSpec receiver) {
+        return receiver.includeSynthetic() && syntheticAlertsTopic.isPresent()
+                ? List.of(alertsTopic, syntheticAlertsTopic.get()) : List.of(alertsTopic);
     }
 
     /** The consumer group of {@code receiver}. */

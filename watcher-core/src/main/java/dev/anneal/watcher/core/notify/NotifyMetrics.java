@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 public final class NotifyMetrics {
 
     /**
-     * Delivery rounds of one alert transition to one receiver, tagged {@value #TAG_RECEIVER} and
+     * Delivery rounds of one alert transition to one receiver, tagged {@value #TAG_RECEIVER},
      * {@value #TAG_OUTCOME} ({@code delivered}, {@code transient}: every attempt of the round failed
      * transiently and the alert waits for the next round, {@code permanent}: refused, routed to the
-     * undeliverable topic).
+     * undeliverable topic) and {@value #TAG_SYNTHETIC} (a drill's alert, to a receiver that opted in).
      */
     public static final String DELIVERIES = "watcher_notify_deliveries_total";
     /** Retries (attempts after the first within a round), tagged {@value #TAG_RECEIVER}. */
@@ -43,9 +43,22 @@ public final class NotifyMetrics {
      */
     public static final String WORKER_UP = "watcher_notify_worker_up";
 
+    /**
+     * Alert transitions a receiver was not sent, tagged {@value #TAG_RECEIVER} and {@value #TAG_REASON}:
+     * {@code synthetic} (a drill's alert; the receiver did not opt in with {@code include_synthetic}) or
+     * {@code silenced} (a firing alert under a silence; sent when the silence ends if still firing).
+     */
+    public static final String SKIPPED = "watcher_notify_skipped_total";
+
     public static final String TAG_RECEIVER = "receiver";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_STATE = "state";
+    public static final String TAG_SYNTHETIC = "synthetic";
+    public static final String TAG_REASON = "reason";
+    /** {@value #TAG_REASON} of a drill's alert skipped. */
+    public static final String SKIPPED_SYNTHETIC = "synthetic";
+    /** {@value #TAG_REASON} of a silenced alert held back. */
+    public static final String SKIPPED_SILENCED = "silenced";
 
     private final MeterRegistry registry;
 
@@ -57,8 +70,15 @@ public final class NotifyMetrics {
         return registry;
     }
 
-    void delivery(String receiver, DeliveryOutcome outcome) {
-        counter(DELIVERIES, receiver, outcome.id(), "delivery rounds of an alert to a receiver").increment();
+    void delivery(String receiver, DeliveryOutcome outcome, boolean synthetic) {
+        Counter.builder(DELIVERIES).description("delivery rounds of an alert to a receiver")
+                .tag(TAG_RECEIVER, receiver).tag(TAG_OUTCOME, outcome.id())
+                .tag(TAG_SYNTHETIC, Boolean.toString(synthetic)).register(registry).increment();
+    }
+
+    void skipped(String receiver, String reason) {
+        Counter.builder(SKIPPED).description("alert transitions not sent to a receiver: drills, silenced alerts")
+                .tag(TAG_RECEIVER, receiver).tag(TAG_REASON, reason).register(registry).increment();
     }
 
     void failure(String receiver, DeliveryOutcome outcome) {

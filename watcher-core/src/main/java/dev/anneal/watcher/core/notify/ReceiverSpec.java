@@ -23,9 +23,18 @@ import java.util.regex.Pattern;
  *                    {@code config show})
  * @param bearerToken where an {@code Authorization: Bearer} token is read from, if any
  * @param hmacSecret  where the key of the body signature is read from, if any (webhook only)
+ * @param includeSynthetic whether the receiver also gets the alerts of drills (synthetic records),
+ *                    from the alerts topic and from the quarantine topic; false (the default) keeps
+ *                    drills away from it
  */
 public record ReceiverSpec(String name, Type type, URI url, Map<String, String> headers,
-        Optional<SecretRef> bearerToken, Optional<SecretRef> hmacSecret) {
+        Optional<SecretRef> bearerToken, Optional<SecretRef> hmacSecret, boolean includeSynthetic) {
+
+    /** A receiver that skips the alerts of drills. */
+    public ReceiverSpec(String name, Type type, URI url, Map<String, String> headers,
+            Optional<SecretRef> bearerToken, Optional<SecretRef> hmacSecret) {
+        this(name, type, url, headers, bearerToken, hmacSecret, false);
+    }
 
     /** The receiver types. {@link Receivers} creates one of each; adding a type starts here. */
     public enum Type {

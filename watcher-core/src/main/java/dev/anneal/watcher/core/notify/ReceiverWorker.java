@@ -59,6 +59,15 @@ import org.slf4j.LoggerFactory;
  * the only way a receiver sees a transition twice, besides lost HTTP answers (see
  * {@link WebhookReceiver}).
  *
+ * <h2>Drills and silences</h2>
+ * A {@link DeliveryGate} decides first: a drill's alert is skipped (committed, counted in
+ * {@link NotifyMetrics#SKIPPED}) unless the receiver opted in, in which case the worker also reads
+ * the quarantine topic of drills' alerts; a firing alert under a silence is held back and kept with
+ * the firing alerts until the silence ends, then sent if no later transition replaced it (checked
+ * every {@code resendInterval}). An acknowledged alert arrives as a new firing transition carrying
+ * its ack: it is delivered like any other (receivers show the ack) and replaces the alert in the
+ * re-sends.
+ *
  * <h2>Firing alerts (Alertmanager)</h2>
  * For a receiver that {@link Receiver#keepsFiringAlive()}, the worker keeps the alerts it has told
  * the receiver are firing ({@link FiringAlerts}) and re-sends them all every
@@ -68,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * time them out. The alerts topic's retention bounds how far back this looks. The rebuild cannot
  * tell which firing alerts the receiver refused for good (they went to the undeliverable topic), so
  * after a restart such an alert is re-sent with the others until it resolves; Alertmanager keeps the
- * valid alerts of a request it answers 400, and the failed re-sends are logged and counted.
+ * valid alerts of a request it answers 400, and the failed re-sends are logged and counted. The
+ * same rebuild, for every receiver, finds the firing alerts a silence held back; one whose silence
+ * is over by then is sent again (with the same delivery id, so a receiver that got it before
+ * deduplicates it).
  */
 final class ReceiverWorker implements AutoCloseable {
 
@@ -82,6 +94,9 @@ final class ReceiverWorker implements AutoCloseable {
 
     private final ResilientReceiver receiver;
     private final NotifierSettings settings;
+    private final List<String> topics;
+    private final DeliveryGate gate;
+    private final boolean keepsAlive;
     private final Map<String, Object> consumerConfig;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -98,10 +113,14 @@ final class ReceiverWorker implements AutoCloseable {
     private boolean rewind;
     private Instant nextResend;
 
-    ReceiverWorker(ResilientReceiver receiver, NotifierSettings settings, Map<String, Object> clientConfig,
-            Producer<byte[], byte[]> producer, RecommendationBook book, Clock clock, NotifyMetrics metrics) {
+    ReceiverWorker(ReceiverSpec spec, ResilientReceiver receiver, NotifierSettings settings,
+            Map<String, Object> clientConfig, Producer<byte[], byte[]> producer, RecommendationBook book, Clock clock,
+            NotifyMetrics metrics) {
         this.receiver = receiver;
         this.settings = settings;
+        this.topics = settings.topicsOf(spec);
+        this.gate = new DeliveryGate(spec.includeSynthetic());
+        this.keepsAlive = receiver.receiver().keepsFiringAlive();
         this.producer = producer;
         this.book = book;
         this.clock = clock;
@@ -117,7 +136,7 @@ final class ReceiverWorker implements AutoCloseable {
         grouped.put(ConsumerConfig.CLIENT_ID_CONFIG, "watcher-notify-" + receiver.name());
         this.consumer = new KafkaConsumer<>(grouped, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.nextResend = clock.instant();
-        if (receiver.receiver().keepsFiringAlive()) {
+        if (keepsAlive) {
             metrics.firingGauge(receiver.name(), firing::size);
         }
         this.thread = new Thread(this::run, "watcher-notify-" + receiver.name());
@@ -144,7 +163,7 @@ final class ReceiverWorker implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(settings.alertsTopic()), new Listener());
+            consumer.subscribe(topics, new Listener());
             while (!closing) {
                 if (rewind) {
                     rewind();
@@ -188,19 +207,27 @@ final class ReceiverWorker implements AutoCloseable {
             alert = AlertMessage.parse(r.value());
         } catch (IllegalArgumentException e) {
             DeliveryOutcome.Permanent bad = new DeliveryOutcome.Permanent("not an alert: " + e.getMessage());
-            metrics.delivery(receiver.name(), bad);
+            metrics.delivery(receiver.name(), bad, false);
             if (routeUndeliverable(r, bad.reason())) {
                 commit(r);
             }
+            return;
+        }
+        DeliveryGate.Verdict verdict = gate.verdict(alert, clock.instant());
+        if (verdict != DeliveryGate.Verdict.DELIVER) {
+            boolean held = verdict == DeliveryGate.Verdict.HOLD_SILENCED;
+            metrics.skipped(receiver.name(), held ? NotifyMetrics.SKIPPED_SILENCED : NotifyMetrics.SKIPPED_SYNTHETIC);
+            if (held) {
+                firing.apply(tp, alert);
+            }
+            commit(r);
             return;
         }
         while (!closing && !rewind) {
             Notification n = new Notification(alert, book.latest(alert.runId()));
             DeliveryOutcome outcome = receiver.deliver(List.of(n));
             if (outcome.delivered()) {
-                if (receiver.receiver().keepsFiringAlive()) {
-                    firing.apply(tp, alert);
-                }
+                track(tp, alert);
                 LOG.atDebug().setMessage("receiver {}: delivered {}").addArgument(receiver.name())
                         .addArgument(alert.deliveryId()).log();
                 commit(r);
@@ -216,8 +243,8 @@ final class ReceiverWorker implements AutoCloseable {
                 if (!routeUndeliverable(r, outcome.reason())) {
                     return;
                 }
-                if (receiver.receiver().keepsFiringAlive() && !alert.firing()) {
-                    firing.apply(tp, alert);
+                if (!keepsAlive || !alert.firing()) {
+                    firing.remove(tp, alert.id());
                 }
                 commit(r);
                 return;
@@ -299,29 +326,65 @@ final class ReceiverWorker implements AutoCloseable {
         return false;
     }
 
-    private void maybeResend() {
-        if (!receiver.receiver().keepsFiringAlive()) {
-            return;
+    /**
+     * What the receiver is owed once {@code alert} was delivered: for Alertmanager the alert while it
+     * fires; for the others nothing (a silence's hold on an earlier transition of it is over).
+     */
+    private void track(TopicPartition tp, AlertMessage alert) {
+        if (keepsAlive) {
+            firing.apply(tp, alert);
+        } else {
+            firing.remove(tp, alert.id());
         }
+    }
+
+    /**
+     * Every {@code resendInterval}: re-sends the firing alerts to a receiver that keeps them alive,
+     * and sends the alerts whose silence has ended (once, to the other receivers). Alerts still
+     * silenced wait.
+     */
+    private void maybeResend() {
         Instant now = clock.instant();
         if (now.isBefore(nextResend)) {
             return;
         }
         nextResend = now.plus(settings.resendInterval());
-        List<AlertMessage> alerts = firing.all();
-        if (alerts.isEmpty()) {
-            return;
+        List<Notification> ns = new ArrayList<>();
+        for (FiringAlerts.Owed owed : firing.all()) {
+            AlertMessage a = owed.alert();
+            if (DeliveryGate.silencedAt(a, now)) {
+                continue;
+            }
+            if (keepsAlive) {
+                ns.add(new Notification(a, book.latest(a.runId())));
+            } else {
+                release(owed);
+            }
         }
-        List<Notification> ns = new ArrayList<>(alerts.size());
-        for (AlertMessage a : alerts) {
-            ns.add(new Notification(a, book.latest(a.runId())));
+        if (ns.isEmpty()) {
+            return;
         }
         DeliveryOutcome o = receiver.tryOnce(ns);
         metrics.resend(receiver.name(), o);
         if (!o.delivered()) {
             LOG.warn("receiver {}: cannot re-send the {} firing alert(s): {}; next try in {} ms", receiver.name(),
-                    alerts.size(), o.reason(), settings.resendInterval().toMillis());
+                    ns.size(), o.reason(), settings.resendInterval().toMillis());
         }
+    }
+
+    /** Sends an alert whose silence has ended; it stays owed (for the next round) if that fails transiently. */
+    private void release(FiringAlerts.Owed owed) {
+        AlertMessage a = owed.alert();
+        DeliveryOutcome o = receiver.deliver(List.of(new Notification(a, book.latest(a.runId()))));
+        if (o instanceof DeliveryOutcome.Transient) {
+            LOG.warn("receiver {}: cannot send alert {} after its silence ended: {}; next try in {} ms",
+                    receiver.name(), a.id(), o.reason(), settings.resendInterval().toMillis());
+            return;
+        }
+        if (!o.delivered()) {
+            LOG.warn("receiver {}: refused alert {} after its silence ended: {}", receiver.name(), a.id(), o.reason());
+        }
+        firing.remove(owed.partition(), a.id());
     }
 
     /** Seeks every assigned partition back to its committed offset (its beginning if none). */
@@ -373,11 +436,7 @@ final class ReceiverWorker implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : reader.poll(POLL)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (r.offset() < until.get(tp)) {
-                        try {
-                            firing.apply(tp, AlertMessage.parse(r.value()));
-                        } catch (IllegalArgumentException e) {
-                            // it went to the undeliverable topic when it was first read
-                        }
+                        remember(tp, r);
                     }
                 }
                 pending.removeIf(tp -> reader.position(tp) >= until.get(tp));
@@ -392,6 +451,28 @@ final class ReceiverWorker implements AutoCloseable {
         }
         LOG.info("receiver {}: {} firing alert(s) after reading back partitions {}", receiver.name(), firing.size(),
                 until.keySet());
+    }
+
+    /**
+     * Rebuilding: what the receiver is owed after this delivered record. A firing alert that carries
+     * a silence may have been held back (not sent): it is owed, and sent if the silence is over (a
+     * duplicate, with the same delivery id, if it had been sent already).
+     */
+    private void remember(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        AlertMessage alert;
+        try {
+            alert = AlertMessage.parse(r.value());
+        } catch (IllegalArgumentException e) {
+            return; // it went to the undeliverable topic when it was first read
+        }
+        if (gate.verdict(alert, clock.instant()) == DeliveryGate.Verdict.SKIP_SYNTHETIC) {
+            return;
+        }
+        if (alert.firing() && alert.silenced().isPresent()) {
+            firing.apply(tp, alert);
+        } else {
+            track(tp, alert);
+        }
     }
 
     private static byte[] utf8(String s) {
@@ -425,7 +506,7 @@ final class ReceiverWorker implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             rewind = true;
-            if (!partitions.isEmpty() && receiver.receiver().keepsFiringAlive()) {
+            if (!partitions.isEmpty()) {
                 rebuild(partitions);
                 nextResend = clock.instant();
             }

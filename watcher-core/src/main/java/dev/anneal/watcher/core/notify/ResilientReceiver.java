@@ -87,7 +87,7 @@ public final class ResilientReceiver {
         } catch (CallNotPermittedException e) {
             outcome = new DeliveryOutcome.Transient("circuit breaker of receiver " + name() + " is open");
         }
-        metrics.delivery(name(), outcome);
+        metrics.delivery(name(), outcome, notifications.stream().anyMatch(n -> n.alert().synthetic()));
         return outcome;
     }
 

@@ -51,9 +51,10 @@ public final class RunQueries {
      * @param reasons      the recommendation's reasons
      * @param activeAlerts how many of its alerts are pending or firing
      * @param changedAt    the record where the recommendation last changed, or null
+     * @param synthetic    whether that recommendation came from a synthetic record (a drill)
      */
     public record RunOverview(String runId, Action action, boolean latched, List<String> reasons, int activeAlerts,
-            SourcePosition changedAt) {
+            SourcePosition changedAt, boolean synthetic) {
         public RunOverview {
             Objects.requireNonNull(runId, "runId");
             reasons = List.copyOf(reasons);
@@ -172,7 +173,8 @@ public final class RunQueries {
         }
         Recommendation rec = run.recommendation();
         return new RunOverview(run.runId(), rec == null ? null : rec.action(), rec != null && rec.latched(),
-                rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source());
+                rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source(),
+                rec != null && rec.synthetic());
     }
 
     private RunDetail detail(RunState run) {

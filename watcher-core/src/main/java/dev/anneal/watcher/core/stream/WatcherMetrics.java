@@ -35,16 +35,18 @@ public final class WatcherMetrics {
     /** Rule evaluation errors (the rule is treated as not matching that record), tagged {@value #TAG_RULE}. */
     public static final String RULE_ERRORS = "watcher_rule_errors_total";
     /**
-     * Alert transitions the engine produced, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY} and
-     * {@value #TAG_STATE} (pending, inactive, firing, resolved; only firing and resolved are published).
+     * Alert transitions the engine produced, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY},
+     * {@value #TAG_STATE} (pending, inactive, firing, resolved; only firing and resolved are published)
+     * and {@value #TAG_SYNTHETIC}.
      */
     public static final String ALERTS = "watcher_alerts_total";
-    /** Recommendation changes published, tagged {@value #TAG_ACTION}. */
+    /** Recommendation changes published, tagged {@value #TAG_ACTION} and {@value #TAG_SYNTHETIC}. */
     public static final String RECOMMENDATIONS = "watcher_recommendations_total";
     /**
      * Seconds from an input record's Kafka timestamp to the moment an output it caused is
-     * forwarded, tagged {@value #TAG_OUTPUT} ({@code alert}, {@code recommendation}); measured with
-     * the daemon's clock. Outputs of the absence punctuator have no input record and are not measured.
+     * forwarded, tagged {@value #TAG_OUTPUT} ({@code alert}, {@code recommendation}) and
+     * {@value #TAG_SYNTHETIC}; measured with the daemon's clock. Outputs of the absence punctuator
+     * have no input record and are not measured.
      */
     public static final String EVENT_TO_OUTPUT = "watcher_event_to_output_seconds";
     /** Stored run states that could not be decoded and were started afresh (a bug or a format change). */
@@ -60,6 +62,19 @@ public final class WatcherMetrics {
      * keep their own series; this one answers "what kind of trouble, and how much" in one query.
      */
     public static final String ERRORS = "watcher_errors_total";
+    /**
+     * Always 1, tagged {@value #TAG_VERSION} (the watcher's) and {@value #TAG_JAVA} (the runtime's):
+     * which build runs where, for dashboards and upgrade checks. A Prometheus info metric, so it is
+     * registered with the Prometheus registry of {@code watcher run} and {@code watcher notify}
+     * (Micrometer gauges may not end in {@code _info}), not here.
+     */
+    public static final String BUILD_INFO = "watcher_build_info";
+    /**
+     * Always 1, one series: the rule set in force, tagged {@value #TAG_DIGEST} (its digest, as in every
+     * alert and recommendation) and {@value #TAG_PACKS} (its packs, comma-separated); read at each
+     * scrape, so it changes when rules reload. An info metric like {@link #BUILD_INFO}.
+     */
+    public static final String RULE_SET_INFO = "watcher_rule_set_info";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
@@ -69,6 +84,12 @@ public final class WatcherMetrics {
     public static final String TAG_OUTPUT = "output";
     public static final String TAG_RESULT = "result";
     public static final String TAG_ERROR_CLASS = "error_class";
+    /** {@code true} for outputs derived from synthetic records (drills), else {@code false}. */
+    public static final String TAG_SYNTHETIC = "synthetic";
+    public static final String TAG_VERSION = "version";
+    public static final String TAG_JAVA = "java";
+    public static final String TAG_DIGEST = "digest";
+    public static final String TAG_PACKS = "packs";
 
     /** {@value #TAG_OUTPUT} value of alert outputs. */
     public static final String OUTPUT_ALERT = "alert";
@@ -94,8 +115,8 @@ public final class WatcherMetrics {
                 .description("rules evaluated: one per accepted record and rule selecting its kind").register(registry);
         this.stateErrors = Counter.builder(STATE_ERRORS)
                 .description("stored run states that could not be decoded and were started afresh").register(registry);
-        this.alertLatency = latency(registry, OUTPUT_ALERT);
-        this.recommendationLatency = latency(registry, OUTPUT_RECOMMENDATION);
+        this.alertLatency = latency(registry, OUTPUT_ALERT, false);
+        this.recommendationLatency = latency(registry, OUTPUT_RECOMMENDATION, false);
     }
 
     /** Meters in a private in-memory registry: for tests and for running without metrics export. */
@@ -103,10 +124,15 @@ public final class WatcherMetrics {
         this(new SimpleMeterRegistry());
     }
 
-    private static Timer latency(MeterRegistry registry, String output) {
+    /**
+     * The latency timer of one output; the synthetic ones are registered on first use, so a daemon
+     * that never saw a drill shows no empty drill series.
+     */
+    private static Timer latency(MeterRegistry registry, String output, boolean synthetic) {
         return Timer.builder(EVENT_TO_OUTPUT)
                 .description("time from an input record's timestamp to the output it caused")
                 .tag(TAG_OUTPUT, output)
+                .tag(TAG_SYNTHETIC, Boolean.toString(synthetic))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5))
@@ -143,7 +169,8 @@ public final class WatcherMetrics {
     }
 
     private void reload(String result) {
-        Counter.builder(RULE_RELOADS).tag(TAG_RESULT, result).register(registry).increment();
+        Counter.builder(RULE_RELOADS).description("rule reloads by result: applied, unchanged, refused")
+                .tag(TAG_RESULT, result).register(registry).increment();
     }
 
     void consumed() {
@@ -155,7 +182,8 @@ public final class WatcherMetrics {
     }
 
     void rejected(RejectionCategory category) {
-        Counter.builder(RECORDS_REJECTED).tag(TAG_REASON, category.id()).register(registry).increment();
+        Counter.builder(RECORDS_REJECTED).description("rejected records (each one a dead letter) by reason category")
+                .tag(TAG_REASON, category.id()).register(registry).increment();
         error(category.errorClass());
     }
 
@@ -166,21 +194,26 @@ public final class WatcherMetrics {
     }
 
     void ruleError(String rule) {
-        Counter.builder(RULE_ERRORS).tag(TAG_RULE, rule).register(registry).increment();
+        Counter.builder(RULE_ERRORS).description("rule evaluation errors by rule (the rule is treated as not matching)")
+                .tag(TAG_RULE, rule).register(registry).increment();
         error(ErrorClass.BAD_CONFIG);
     }
 
     void alert(AlertEvent alert) {
         Counter.builder(ALERTS)
+                .description("alert transitions the engine produced, by rule, severity, state and synthetic")
                 .tag(TAG_RULE, alert.rule())
                 .tag(TAG_SEVERITY, alert.severity().id())
                 .tag(TAG_STATE, alert.state().id())
+                .tag(TAG_SYNTHETIC, Boolean.toString(alert.synthetic()))
                 .register(registry).increment();
     }
 
     void recommendation(Recommendation recommendation) {
-        Counter.builder(RECOMMENDATIONS).tag(TAG_ACTION, recommendation.action().name()).register(registry)
-                .increment();
+        Counter.builder(RECOMMENDATIONS).description("recommendation changes published, by action and synthetic")
+                .tag(TAG_ACTION, recommendation.action().name())
+                .tag(TAG_SYNTHETIC, Boolean.toString(recommendation.synthetic()))
+                .register(registry).increment();
     }
 
     void stateError() {
@@ -189,16 +222,19 @@ public final class WatcherMetrics {
     }
 
     private void error(ErrorClass errorClass) {
-        Counter.builder(ERRORS).tag(TAG_ERROR_CLASS, errorClass.id()).register(registry).increment();
+        Counter.builder(ERRORS).description("every error the daemon counts, by error class")
+                .tag(TAG_ERROR_CLASS, errorClass.id()).register(registry).increment();
     }
 
     /** Records the latency of one alert output; negative spans (clock skew) count as zero. */
-    void alertLatency(long millis) {
-        alertLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    void alertLatency(long millis, boolean synthetic) {
+        (synthetic ? latency(registry, OUTPUT_ALERT, true) : alertLatency)
+                .record(Duration.ofMillis(Math.max(0, millis)));
     }
 
     /** Records the latency of one recommendation output; negative spans count as zero. */
-    void recommendationLatency(long millis) {
-        recommendationLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    void recommendationLatency(long millis, boolean synthetic) {
+        (synthetic ? latency(registry, OUTPUT_RECOMMENDATION, true) : recommendationLatency)
+                .record(Duration.ofMillis(Math.max(0, millis)));
     }
 }

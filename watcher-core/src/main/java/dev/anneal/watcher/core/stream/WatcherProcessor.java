@@ -267,7 +267,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                 forward(quarantineAlerts && alert.synthetic() ? WatcherTopology.SYNTHETIC_ALERTS_SINK
                         : WatcherTopology.ALERTS_SINK, key, AlertJson.toJson(alert), timestamp, alert.synthetic());
                 if (measure) {
-                    metrics.alertLatency(clock.millis() - timestamp);
+                    metrics.alertLatency(clock.millis() - timestamp, alert.synthetic());
                 }
             }
         }
@@ -277,7 +277,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
                     : WatcherTopology.RECOMMENDATIONS_SINK, key, RecommendationJson.toJson(rec), timestamp,
                     rec.synthetic());
             if (measure) {
-                metrics.recommendationLatency(clock.millis() - timestamp);
+                metrics.recommendationLatency(clock.millis() - timestamp, rec.synthetic());
             }
         }
         for (RuleError e : step.errors()) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,6 +152,52 @@ class AlertmanagerNotifierIT {
                 assertThat(NotifyIt.header(refused.get(0), WatcherTopics.HEADER_REASON))
                         .startsWith("HTTP 400 from " + am.url() + AlertmanagerReceiver.ALERTS_PATH);
                 assertThat(NotifyIt.header(refused.get(0), Notifier.HEADER_RECEIVER)).isEqualTo("am");
+                assertThat(notifier.failure()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void anAckedAlertKeepsFiringWithItsAckAndSilencedOrSyntheticOnesNeverArrive() throws Exception {
+        Topics topics = Topics.fresh("am-marks");
+        topics.create(KAFKA);
+        String bootstrap = KAFKA.bootstrapServers();
+        try (WebhookServer hook = new WebhookServer();
+             AlertmanagerProcess am = AlertmanagerProcess.startOrSkip(amDir, hook.url("/am"), RESOLVE_TIMEOUT)) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (Notifier notifier = start(topics, am, registry)) {
+                long now = System.currentTimeMillis();
+                String k1 = Alerts.firing("k1", "run-ack", now);
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-ack", k1, Alerts.acked(k1, "alice", "on it"));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-quiet", Alerts.silenced(
+                        Alerts.firing("k2", "run-quiet", now), "c-sil", Instant.now().plus(Duration.ofHours(1))));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-drill",
+                        Alerts.synthetic(Alerts.firing("k3", "run-drill", now)));
+                KafkaTopics.awaitCommitted(KAFKA.admin(), "watcher-notify.am", topics.alerts());
+                until("Alertmanager shows the ack", () -> {
+                    try {
+                        List<JsonNode> got = am.alerts("kl_gate", "run-ack");
+                        return got.size() == 1 && got.get(0).path("annotations").has("acked_by");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                JsonNode annotations = am.alerts("kl_gate", "run-ack").get(0).path("annotations");
+                assertThat(annotations.path("acked_by").asText()).isEqualTo("alice");
+                assertThat(annotations.path("ack_reason").asText()).isEqualTo("on it");
+
+                // Re-sent with its ack every 500 ms, it outlives the 2 s resolve_timeout.
+                double before = counter(registry, NotifyMetrics.RESENDS, "receiver", "am", "outcome", "delivered");
+                until("six more re-sends (3 s)", () -> counter(registry, NotifyMetrics.RESENDS, "receiver", "am",
+                        "outcome", "delivered") >= before + 6);
+                assertThat(active(am, "run-ack")).as("still firing after the resolve timeout").isEqualTo(1);
+                assertThat(am.alerts("kl_gate", "run-ack").get(0).path("annotations").path("acked_by").asText())
+                        .isEqualTo("alice");
+                assertThat(active(am, "run-quiet")).as("silenced: never sent").isZero();
+                assertThat(active(am, "run-drill")).as("a drill: never sent").isZero();
+                assertThat(counter(registry, NotifyMetrics.SKIPPED, "receiver", "am", "reason", "silenced")).isEqualTo(1);
+                assertThat(counter(registry, NotifyMetrics.SKIPPED, "receiver", "am", "reason", "synthetic"))
+                        .isEqualTo(1);
                 assertThat(notifier.failure()).isEmpty();
             }
         }

@@ -1,5 +1,8 @@
 package dev.anneal.watcher.core.notify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.watcher.core.output.AlertJson;
 import dev.anneal.watcher.core.output.RecommendationJson;
 import dev.anneal.watcher.rules.model.Action;
@@ -9,6 +12,7 @@ import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.model.SourcePosition;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,7 @@ import java.util.Map;
 final class Alerts {
 
     static final String DIGEST = "sha256:00112233aabbccdd";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Alerts() {
     }
@@ -43,6 +48,37 @@ final class Alerts {
 
     static String resolved(String id, String run, long eventTime) {
         return alert(id, "kl_gate", run, AlertState.RESOLVED, eventTime);
+    }
+
+    /**
+     * The alert with an operator's mark added, as the daemon publishes acknowledged or silenced
+     * alerts: {@code field} ({@code acked}, {@code silenced}, {@code synthetic}) set to {@code value}
+     * (JSON text).
+     */
+    static String with(String alertJson, String field, String value) {
+        try {
+                        ObjectNode o = (ObjectNode) MAPPER.readTree(alertJson);
+            o.set(field, MAPPER.readTree(value));
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The firing alert acknowledged by {@code by}. */
+    static String acked(String alertJson, String by, String reason) {
+        return with(alertJson, "acked", "{\"by\": \"" + by + "\", \"reason\": \"" + reason + "\", "
+                + "\"at\": \"2026-12-04T11:02:04Z\", \"command_id\": \"c-ack\"}");
+    }
+
+    /** The alert under silence {@code id} until {@code until}. */
+    static String silenced(String alertJson, String id, Instant until) {
+        return with(alertJson, "silenced", "{\"silence_id\": \"" + id + "\", \"until\": \"" + until + "\"}");
+    }
+
+    /** The alert as caused by a drill. */
+    static String synthetic(String alertJson) {
+        return with(alertJson, "synthetic", "true");
     }
 
     /** A HOLD recommendation of {@code run} citing kl_gate. */

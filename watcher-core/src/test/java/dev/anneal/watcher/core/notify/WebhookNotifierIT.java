@@ -10,15 +10,18 @@ import dev.anneal.watcher.core.notify.WebhookServer.Request;
 import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.testkit.KafkaBroker;
 import dev.anneal.watcher.testkit.KafkaTopics;
+import dev.anneal.watcher.testkit.ManualClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -205,5 +208,68 @@ class WebhookNotifierIT {
             assertThat(down.accepted()).extracting(r -> r.header(WebhookReceiver.DELIVERY_HEADER))
                     .containsExactly("c1:firing", "c1:resolved");
         }
+    }
+
+    @Test
+    void drillsAreSkippedUnlessOptedInAnAckIsDeliveredAndASilenceHoldsAnAlertUntilItEnds() throws Exception {
+        Topics topics = Topics.fresh("marks");
+        topics.create(KAFKA);
+        String quarantine = topics.prefix() + ".alerts.synthetic";
+        KAFKA.createTopics(new NewTopic(quarantine, 1, (short) 1));
+        String bootstrap = KAFKA.bootstrapServers();
+        Instant t0 = Instant.parse("2026-12-04T12:00:00Z");
+        ManualClock clock = new ManualClock(t0);
+        try (WebhookServer server = new WebhookServer()) {
+            ReceiverSpec hook = new ReceiverSpec("hook", ReceiverSpec.Type.WEBHOOK, URI.create(server.url("/hook")),
+                    Map.of(), Optional.empty(), Optional.empty());
+            ReceiverSpec qa = new ReceiverSpec("qa", ReceiverSpec.Type.WEBHOOK, URI.create(server.url("/qa")),
+                    Map.of(), Optional.empty(), Optional.empty(), true);
+            NotifierSettings settings = settings(topics, "g-marks", List.of(hook, qa))
+                    .withSyntheticAlertsTopic(Optional.of(quarantine));
+            MeterRegistry registry = new SimpleMeterRegistry();
+            String a1 = Alerts.firing("a1", "run-1", 1_000);
+            try (Notifier notifier = Notifier.start(settings, NotifyIt.client(bootstrap), Map.of(), clock, registry,
+                    NotifyIt.WAIT)) {
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1",
+                        Alerts.synthetic(Alerts.firing("s1", "run-1", 500)),
+                        a1,
+                        Alerts.acked(a1, "alice", "looking into it"),
+                        Alerts.silenced(Alerts.firing("a2", "run-1", 2_000), "c-sil", t0.plus(Duration.ofHours(1))));
+                KafkaTopics.send(bootstrap, quarantine, "qa-1", Alerts.synthetic(Alerts.firing("q1", "qa-1", 3_000)));
+                NotifyIt.awaitDone(KAFKA, settings, "hook");
+                NotifyIt.awaitDone(KAFKA, settings, "qa");
+                KafkaTopics.awaitCommitted(KAFKA.admin(), settings.groupId("qa"), quarantine);
+
+                assertThat(deliveries(server, "/hook")).containsExactly("a1:firing", "a1:firing:acked");
+                assertThat(deliveries(server, "/qa")).containsExactlyInAnyOrder("s1:firing", "a1:firing",
+                        "a1:firing:acked", "q1:firing");
+                JsonNode ack = MAPPER.readTree(server.accepted().stream().filter(r -> r.path().equals("/hook"))
+                        .toList().get(1).body()).path("alert").path("acked");
+                assertThat(ack.path("by").asText()).isEqualTo("alice");
+                assertThat(ack.path("reason").asText()).isEqualTo("looking into it");
+                assertThat(meter(registry, NotifyMetrics.SKIPPED, "receiver", "hook", "reason", "synthetic")).isEqualTo(1);
+                assertThat(meter(registry, NotifyMetrics.SKIPPED, "receiver", "hook", "reason", "silenced")).isEqualTo(1);
+                assertThat(meter(registry, NotifyMetrics.SKIPPED, "receiver", "qa", "reason", "silenced")).isEqualTo(1);
+                assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "qa", "outcome", "delivered",
+                        "synthetic", "true")).isEqualTo(2);
+                assertThat(meter(registry, NotifyMetrics.DELIVERIES, "receiver", "hook", "outcome", "delivered",
+                        "synthetic", "true")).isZero();
+
+                // The silence ends while a2 still fires: both receivers get it then, once.
+                clock.advance(Duration.ofHours(2));
+                until("a2 is sent when its silence ends", () -> deliveries(server, "/hook").contains("a2:firing")
+                        && deliveries(server, "/qa").contains("a2:firing"));
+                KafkaTopics.send(bootstrap, topics.alerts(), "run-1", Alerts.resolved("a2", "run-1", 4_000));
+                until("the resolution arrives", () -> deliveries(server, "/hook").contains("a2:resolved"));
+                NotifyIt.awaitDone(KAFKA, settings, "hook");
+                assertThat(deliveries(server, "/hook")).containsExactly("a1:firing", "a1:firing:acked", "a2:firing",
+                        "a2:resolved");
+            }
+        }
+    }
+
+    private static List<String> deliveries(WebhookServer server, String path) {
+        return server.accepted().stream().filter(r -> r.path().equals(path))
+                .map(r -> r.header(WebhookReceiver.DELIVERY_HEADER)).toList();
     }
 }

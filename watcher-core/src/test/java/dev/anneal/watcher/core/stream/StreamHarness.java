@@ -3,13 +3,11 @@ package dev.anneal.watcher.core.stream;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleSetCompiler;
+import dev.anneal.watcher.testkit.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,30 +143,9 @@ final class StreamHarness implements AutoCloseable {
     }
 
     /** A clock tests set and advance; the daemon's logic only ever reads it. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
+    static final class MutableClock extends ManualClock {
         MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
+            super(start);
         }
     }
 }
