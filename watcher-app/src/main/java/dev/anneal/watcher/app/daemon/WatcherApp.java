@@ -12,6 +12,7 @@ import dev.anneal.watcher.core.notify.Notifier;
 import dev.anneal.watcher.core.stream.ErrorLog;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.RunQueries;
+import dev.anneal.watcher.core.stream.StreamsProgress;
 import dev.anneal.watcher.core.stream.TopicSetup;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
 import dev.anneal.watcher.core.stream.WatcherTopics;
@@ -101,6 +102,7 @@ public final class WatcherApp {
     private final Clock clock;
     private final PrometheusMeterRegistry registry;
     private final WatcherMetrics metrics;
+    private final StreamsProgress progress;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** What to close on stop, most recently started first. */
     private final ConcurrentLinkedDeque<Stoppable> started = new ConcurrentLinkedDeque<>();
@@ -145,6 +147,7 @@ public final class WatcherApp {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new WatcherMetrics(registry);
+        this.progress = new StreamsProgress(registry);
     }
 
     /**
@@ -391,8 +394,10 @@ public final class WatcherApp {
             throw new StartupException(StartupException.Kind.IO, "cannot create Kafka Streams (state dir "
                     + config.streams().stateDir().toAbsolutePath().normalize() + "): " + rootMessage(e), e);
         }
+        s.setGlobalStateRestoreListener(progress);
         s.setStateListener((next, previous) -> {
-            LOG.info("Kafka Streams: {} -> {}", previous, next);
+            progress.stateChanged(next, previous);
+            LOG.info("Kafka Streams: {} -> {} ({})", previous, next, progress.describe());
             if (next == KafkaStreams.State.ERROR) {
                 stopAfterFailure("Kafka Streams stopped with an error"
                         + (failure == null ? "" : ": " + failure));
@@ -590,6 +595,11 @@ public final class WatcherApp {
         @Override
         public String ruleSetDigest() {
             return rules.ruleSet().digest();
+        }
+
+        @Override
+        public String streamsProgress() {
+            return progress.describe();
         }
     }
 }
