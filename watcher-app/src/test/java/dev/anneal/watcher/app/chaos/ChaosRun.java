@@ -101,7 +101,11 @@ final class ChaosRun {
     /** Starts producing the scenario's input at {@code rate} records per second. */
     CrashStream.Production produce(int records, double rate) {
         // Event times a day ahead, so absence rules stay quiet in both daemon and replay (CrashStream).
-        Instant base = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        return produce(records, rate, Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Starts producing the scenario's input with event times from {@code base} on. */
+    CrashStream.Production produce(int records, double rate, Instant base) {
         log("producing %d records to %s at %.0f/s", records, input(), rate);
         return CrashStream.startProducing(dir, records, ChaosSettings.SEGMENTS, ChaosSettings.RUNS,
                 ChaosSettings.SEED, base, bootstrap, input(), partitions, rate);
@@ -168,7 +172,12 @@ final class ChaosRun {
      * ({@link ExactlyOnceCheck#outputs}); logs the verdict.
      */
     ExactlyOnceCheck.Verdict check(CrashStream stream) throws Exception {
-        CrashOutputs.Side expected = CrashOutputs.replay(RuleSets.compile(List.of(BuiltinPacks.DEFAULT), Map.of()),
+        return check(stream, Map.of());
+    }
+
+    /** As {@link #check(CrashStream)}, replaying with the daemon's parameter overrides {@code params}. */
+    ExactlyOnceCheck.Verdict check(CrashStream stream, Map<String, String> params) throws Exception {
+        CrashOutputs.Side expected = CrashOutputs.replay(RuleSets.compile(List.of(BuiltinPacks.DEFAULT), params),
                 stream);
         CrashOutputs.Side actual = CrashOutputs.daemon(bootstrap, input(), topics.alerts(), topics.recommendations(),
                 topics.dlq(), stream);
@@ -204,9 +213,9 @@ final class ChaosRun {
                 fleet.requireAllAlive();
                 return outputsIn(held) > outputsBefore;
             });
-            beforeKill.run();
             log("control: kill -9 %s after it published %d outputs on %s without committing", victim,
                     outputsIn(held) - outputsBefore, held);
+            beforeKill.run();
             fleet.kill(victim);
             afterKill.run();
             // The survivors would not commit for an hour: a graceful stop commits what they did, and
