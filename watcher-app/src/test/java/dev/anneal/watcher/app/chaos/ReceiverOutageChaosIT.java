@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the daemon's own outputs equal the replay of the input ({@link ExactlyOnceCheck#outputs});</li>
  *   <li>the webhook got every alert transition on the alerts topic, each exactly once once
  *       deduplicated by delivery id ({@link ExactlyOnceCheck#deliveries});</li>
- *   <li>Alertmanager's active alerts are exactly the ones the topic leaves firing;</li>
+ *   <li>Alertmanager heard of every alert that fired (it notified its own receiver about each), and
+ *       its active alerts are exactly the ones the topic leaves firing;</li>
  *   <li>the backlog waited in Kafka (the notifier's consumer lag grew, its committed offsets did
  *       not run ahead of deliveries) while the daemon kept consuming, and the daemon's heap stayed
  *       bounded; the drain time after the outage is measured.</li>
@@ -169,7 +170,13 @@ class ReceiverOutageChaosIT {
                 awaitDelivered(receiver, alerts);
             }
             int active = -1;
+            int notified = -1;
             if (am != null) {
+                // Every alert that fired reached Alertmanager: it notified its own receiver about it.
+                Set<String> fired = everFired(alerts);
+                Await.until(Duration.ofSeconds(60), "Alertmanager notifies about every alert that fired", () ->
+                        notifiedByAlertmanager().containsAll(fired));
+                notified = fired.size();
                 Set<String> firing = stillFiring(alerts);
                 try {
                     Await.until(Duration.ofSeconds(60), "Alertmanager's active alerts are the ones left firing", () ->
@@ -193,7 +200,8 @@ class ReceiverOutageChaosIT {
                             + "lost %d); Alertmanager active set %s; daemon heap %.0f -> at most %.0f MiB",
                     ChaosSettings.RECEIVER_OUTAGE.toSeconds(), backlog, drain.toMillis() / 1000.0, webhook.actual(),
                     webhook.expected(), webhook.duplicates(), webhook.lost(),
-                    am == null ? "not checked (no binary)" : "right (" + active + " alerts)",
+                    am == null ? "not checked (no binary)" : "right (" + active + " alerts; all " + notified
+                            + " alerts that fired notified by Alertmanager)",
                     heapBefore / (1 << 20), heapPeak / (1 << 20)));
         }
     }
@@ -269,6 +277,32 @@ class ReceiverOutageChaosIT {
         Set<String> out = new TreeSet<>();
         last.values().stream().filter(n -> n.path("state").asText().equals("firing"))
                 .forEach(n -> out.add(n.path("rule").asText() + " " + n.path("run_id").asText()));
+        return out;
+    }
+
+    /** {@code <rule> <run id>} of every alert that fired on the topic. */
+    private static Set<String> everFired(List<ConsumerRecord<byte[], byte[]>> alerts) throws Exception {
+        Set<String> out = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : alerts) {
+            JsonNode n = JSON.readTree(r.value());
+            if (n.path("state").asText().equals("firing")) {
+                out.add(n.path("rule").asText() + " " + n.path("run_id").asText());
+            }
+        }
+        return out;
+    }
+
+    /** {@code <alertname> <run id>} of every group Alertmanager has notified its receiver about. */
+    private Set<String> notifiedByAlertmanager() {
+        Set<String> out = new TreeSet<>();
+        for (String body : amSink.others()) {
+            try {
+                JsonNode g = JSON.readTree(body).path("groupLabels");
+                out.add(g.path("alertname").asText() + " " + g.path("run_id").asText());
+            } catch (Exception e) {
+                throw new AssertionError("not an Alertmanager notification: " + body, e);
+            }
+        }
         return out;
     }
 

@@ -3,12 +3,14 @@ package dev.anneal.watcher.app.chaos;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A webhook receiver for the receiver-outage scenario: a local HTTP server that answers 200 and
- * records the delivery id ({@code X-Watcher-Delivery}) of every notification, repeats included.
+ * records the delivery id ({@code X-Watcher-Delivery}) of every notification, repeats included
+ * (and the body of any other request: Alertmanager's own notifications).
  * It can go down and come back on the same port (connections are refused meanwhile). A
  * <em>dropping</em> receiver answers 200 to the first notification after it comes back without
  * recording it (the first it had not recorded before): a receiver that loses a transition, the
@@ -21,6 +23,7 @@ final class RecordingReceiver implements AutoCloseable {
     private final boolean dropsOne;
     private final List<String> deliveries = new ArrayList<>();
     private final List<String> dropped = new ArrayList<>();
+    private final List<String> others = new ArrayList<>();
     private boolean dropNext;
     private int port;
     private HttpServer server;
@@ -44,10 +47,12 @@ final class RecordingReceiver implements AutoCloseable {
     synchronized void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String id = exchange.getRequestHeaders().getFirst(DELIVERY_HEADER);
             if (id != null) {
                 record(id);
+            } else {
+                other(body);
             }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -64,6 +69,15 @@ final class RecordingReceiver implements AutoCloseable {
         } else {
             deliveries.add(id);
         }
+    }
+
+    private synchronized void other(String body) {
+        others.add(body);
+    }
+
+    /** The bodies of requests without a delivery id (Alertmanager's own notifications), in arrival order. */
+    synchronized List<String> others() {
+        return List.copyOf(others);
     }
 
     /** Stops answering: connections are refused until {@link #start()}. */
