@@ -131,27 +131,32 @@ final class ChaosRun {
 
     /**
      * Kills instance {@code victim} with SIGKILL and measures the failover: from the kill until,
-     * on every input partition it held that has received input since, a survivor has committed
-     * past the victim's last commit. Under exactly-once that commit is the moment the survivor's
+     * on every input partition it held, a survivor has committed past the victim's last commit
+     * (the input keeps coming; a partition it no longer reaches once {@code production} has
+     * ended is left out). Under exactly-once that commit is the moment the survivor's
      * first outputs for the moved partitions become visible.
      */
-    Failover killAndMeasureFailover(Fleet fleet, String victim) throws InterruptedException {
+    Failover killAndMeasureFailover(Fleet fleet, String victim, CrashStream.Production production)
+            throws InterruptedException {
         Set<Integer> moved = GroupView.partitionsOf(admin, applicationId, input(), fleet.clientId(victim));
         if (moved.isEmpty()) {
             throw new AssertionError(victim + " holds no partition of " + input() + ": "
                     + GroupView.assignment(admin, applicationId, input()));
         }
-        Map<TopicPartition, Long> before = committedPerPartition();
         long killNanos = System.nanoTime();
         int exit = fleet.kill(victim);
+        // Read once the victim is dead: until then it commits every 100 ms itself.
+        Map<TopicPartition, Long> before = committedPerPartition();
         log("kill -9 %s (exit %d) holding partitions %s, at committed %d", victim, exit, moved, committed());
         Await.until(Duration.ofSeconds(180), "the survivors take over " + moved + " from " + victim, () -> {
             fleet.requireAllAlive();
             Map<TopicPartition, Long> now = committedPerPartition();
+            // Input that has ended without reaching a moved partition again leaves nothing to wait for there.
+            boolean ended = production.isDone();
             Map<TopicPartition, Long> ends = KafkaTopics.endOffsets(admin, input(), IsolationLevel.READ_UNCOMMITTED);
             return moved.stream().map(p -> new TopicPartition(input(), p)).allMatch(tp -> {
                 long was = before.getOrDefault(tp, 0L);
-                return now.getOrDefault(tp, 0L) > was || ends.get(tp) <= was;
+                return now.getOrDefault(tp, 0L) > was || ended && ends.get(tp) <= was;
             });
         });
         Duration time = Duration.ofNanos(System.nanoTime() - killNanos);

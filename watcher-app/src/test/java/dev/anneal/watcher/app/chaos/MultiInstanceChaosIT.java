@@ -55,7 +55,7 @@ class MultiInstanceChaosIT {
             CrashStream.Production production = run.produce(ChaosSettings.RECORDS, ChaosSettings.RATE);
             run.awaitCommitted(ChaosSettings.RECORDS / 6, fleet, ChaosRun.DRAIN_TIMEOUT);
             run.log("kill -9 b at %s", run.at(production));
-            ChaosRun.Failover failover = run.killAndMeasureFailover(fleet, "b");
+            ChaosRun.Failover failover = run.killAndMeasureFailover(fleet, "b", production);
 
             fleet.start("b");
             fleet.awaitReady("b");
