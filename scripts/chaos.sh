@@ -9,8 +9,8 @@
 # Usage: scripts/chaos.sh [OPTIONS] [-- MAVEN ARGS...]
 #   --bounded               the sizes ./mvnw verify uses (default: full size)
 #   --scenario NAME         multi-instance | broker-cluster | receiver-outage | broker-restart | all (default)
-#   --records N             input records per scenario (full: 48000; bounded: 4800)
-#   --rate R                records per second, produced steadily (full: 200; bounded: 80)
+#   --records N             input records per scenario (full: 48000; bounded: 4000)
+#   --rate R                records per second, produced steadily (full: 200; bounded: 100)
 #   --standbys N            streams.standby_replicas of the multi-instance scenario (default 1);
 #                           run it with 0 and 1 to compare failover times
 #   --receiver-outage S     seconds the receivers are down (full: 180; bounded: 20)
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 records=48000 rate=200 outage=180 downtime=30 standbys=1 seed="" figures="" scenario=all
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --bounded) records=4800 rate=80 outage=20 downtime=8; shift ;;
+        --bounded) records=4000 rate=100 outage=20 downtime=8; shift ;;
         --scenario) scenario="$2"; shift 2 ;;
         --records) records="$2"; shift 2 ;;
         --rate) rate="$2"; shift 2 ;;

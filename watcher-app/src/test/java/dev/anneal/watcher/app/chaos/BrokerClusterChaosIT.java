@@ -65,13 +65,8 @@ class BrokerClusterChaosIT {
 
     @Test
     void bouncingABrokerThenTheTransactionCoordinatorLosesAndDuplicatesNothing() throws Exception {
-        ChaosRun run = new ChaosRun("broker-bounce", cluster.bootstrapServers(), admin, dir, PARTITIONS, (short) 3);
-        run.log("%s; cluster %s; work dir %s", ChaosSettings.describe(), cluster.bootstrapServers(), dir);
-        run.createTopics();
-        try (Fleet fleet = new Fleet(dir, Fleet.Settings.exactlyOnce(cluster.bootstrapServers(), run.applicationId(),
-                run.topics(), 0))) {
-            fleet.start("a");
-            fleet.awaitReady("a");
+        ChaosRun run = ChaosRun.begin("broker-bounce", cluster.bootstrapServers(), admin, dir, PARTITIONS, (short) 3);
+        try (Fleet fleet = run.startSingle(List.of())) {
             CrashStream.Production production = run.produce(ChaosSettings.RECORDS, ChaosSettings.RATE);
             run.awaitCommitted(ChaosSettings.RECORDS / 5, fleet, ChaosRun.DRAIN_TIMEOUT);
 
@@ -82,8 +77,7 @@ class BrokerClusterChaosIT {
             int coordinatorNow = transactionCoordinator(run.applicationId());
             bounces.add(bounce(run, fleet, production, coordinatorNow, "the transaction coordinator's broker"));
 
-            CrashStream stream = production.await(ChaosRun.DRAIN_TIMEOUT);
-            run.awaitCommitted(stream.records(), fleet, ChaosRun.DRAIN_TIMEOUT);
+            CrashStream stream = run.drain(fleet, production);
             fleet.stopAll();
 
             ExactlyOnceCheck.Verdict v = run.check(stream).requireExact();

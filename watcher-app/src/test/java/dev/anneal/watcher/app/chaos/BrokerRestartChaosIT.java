@@ -37,14 +37,9 @@ class BrokerRestartChaosIT {
 
     @Test
     void theDaemonReconnectsToARestartedBrokerAndLosesAndDuplicatesNothing() throws Exception {
-        ChaosRun run = new ChaosRun("broker-restart", KAFKA.bootstrapServers(), KAFKA.admin(), dir, PARTITIONS,
+        ChaosRun run = ChaosRun.begin("broker-restart", KAFKA.bootstrapServers(), KAFKA.admin(), dir, PARTITIONS,
                 (short) -1);
-        run.log("%s; work dir %s", ChaosSettings.describe(), dir);
-        run.createTopics();
-        try (Fleet fleet = new Fleet(dir, Fleet.Settings.exactlyOnce(KAFKA.bootstrapServers(), run.applicationId(),
-                run.topics(), 0))) {
-            fleet.start("a");
-            fleet.awaitReady("a");
+        try (Fleet fleet = run.startSingle(List.of())) {
             CrashStream.Production production = run.produce(ChaosSettings.RECORDS, ChaosSettings.RATE);
             run.awaitCommitted(ChaosSettings.RECORDS / 4, fleet, ChaosRun.DRAIN_TIMEOUT);
 
@@ -65,8 +60,7 @@ class BrokerRestartChaosIT {
             Duration recovery = Duration.ofNanos(System.nanoTime() - startNanos);
             run.log("the daemon committed again %.1f s after the broker was back", recovery.toMillis() / 1000.0);
 
-            CrashStream stream = production.await(ChaosRun.DRAIN_TIMEOUT);
-            run.awaitCommitted(stream.records(), fleet, ChaosRun.DRAIN_TIMEOUT);
+            CrashStream stream = run.drain(fleet, production);
             assertThat(fleet.instance("a").life()).as("the daemon went on by itself, never restarted").isEqualTo(1);
             fleet.stopAll();
 

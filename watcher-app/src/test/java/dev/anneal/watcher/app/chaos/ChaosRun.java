@@ -76,6 +76,31 @@ final class ChaosRun {
                 scenario + ".recommendations", scenario + ".telemetry.dlq", null, null);
     }
 
+    /** Starts a scenario: logs its settings and creates its topics. */
+    static ChaosRun begin(String scenario, String bootstrap, Admin admin, Path dir, int partitions,
+            short replicationFactor) throws Exception {
+        ChaosRun run = new ChaosRun(scenario, bootstrap, admin, dir, partitions, replicationFactor);
+        run.log("%s; brokers %s; work dir %s", ChaosSettings.describe(), bootstrap, dir);
+        run.createTopics();
+        return run;
+    }
+
+    /** A fleet of one exactly-once instance, "a", started and ready ({@code extraArgs}: more flags). */
+    Fleet startSingle(List<String> extraArgs) throws IOException {
+        Fleet fleet = new Fleet(dir, Fleet.Settings.exactlyOnce(bootstrap, applicationId, topics, 0)
+                .withExtraArgs(extraArgs));
+        fleet.start("a");
+        fleet.awaitReady("a");
+        return fleet;
+    }
+
+    /** Waits until the whole input is produced and committed by the fleet; returns it. */
+    CrashStream drain(Fleet fleet, CrashStream.Production production) throws Exception {
+        CrashStream stream = production.await(DRAIN_TIMEOUT);
+        awaitCommitted(stream.records(), fleet, DRAIN_TIMEOUT);
+        return stream;
+    }
+
     WatcherTopics topics() {
         return topics;
     }
@@ -232,8 +257,7 @@ final class ChaosRun {
             for (String n : names) {
                 fleet.start(n, finish);
             }
-            CrashStream stream = production.await(DRAIN_TIMEOUT);
-            awaitCommitted(stream.records(), fleet, DRAIN_TIMEOUT);
+            CrashStream stream = drain(fleet, production);
             fleet.stopAll();
             ExactlyOnceCheck.Verdict v = check(stream).requireDifference();
             if (v.duplicates() == 0) {

@@ -28,8 +28,8 @@ final class ChaosSettings {
     /** Runs per segment: 48 runs over the 12 partitions of the multi-instance scenario. */
     static final int RUNS = 6;
 
-    static final int RECORDS = roundToSegments(Integer.getInteger("chaos.records", 4_800));
-    static final double RATE = Double.parseDouble(System.getProperty("chaos.rate", "80"));
+    static final int RECORDS = roundToSegments(Integer.getInteger("chaos.records", 4_000));
+    static final double RATE = Double.parseDouble(System.getProperty("chaos.rate", "100"));
     static final long SEED = Long.getLong("chaos.seed", 20260401L);
     static final int STANDBYS = Integer.getInteger("chaos.standbys", 1);
     static final Duration RECEIVER_OUTAGE = Duration.ofSeconds(Long.getLong("chaos.receiverOutageSeconds", 20));

@@ -39,10 +39,8 @@ class MultiInstanceChaosIT {
 
     @Test
     void killNineThenScaleDownAndUpLoseAndDuplicateNothing() throws Exception {
-        ChaosRun run = new ChaosRun("multi-instance", KAFKA.bootstrapServers(), KAFKA.admin(), dir, PARTITIONS,
+        ChaosRun run = ChaosRun.begin("multi-instance", KAFKA.bootstrapServers(), KAFKA.admin(), dir, PARTITIONS,
                 (short) -1);
-        run.log("%s; work dir %s", ChaosSettings.describe(), dir);
-        run.createTopics();
         Fleet.Settings settings = Fleet.Settings.exactlyOnce(KAFKA.bootstrapServers(), run.applicationId(),
                 run.topics(), ChaosSettings.STANDBYS);
         try (Fleet fleet = new Fleet(dir, settings)) {
@@ -76,8 +74,7 @@ class MultiInstanceChaosIT {
             run.log("scaled up to three at %s: %s", run.at(production),
                     GroupView.assignment(KAFKA.admin(), run.applicationId(), run.input()));
 
-            CrashStream stream = production.await(ChaosRun.DRAIN_TIMEOUT);
-            run.awaitCommitted(stream.records(), fleet, ChaosRun.DRAIN_TIMEOUT);
+            CrashStream stream = run.drain(fleet, production);
 
             // The rebalances are visible on the instance that saw them all.
             Fleet.Instance a = fleet.instance("a");

@@ -78,9 +78,7 @@ class ReceiverOutageChaosIT {
 
     @BeforeAll
     void runTheScenario() throws Exception {
-        run = new ChaosRun("receiver-outage", KAFKA.bootstrapServers(), KAFKA.admin(), dir, 3, (short) -1);
-        run.log("%s; work dir %s", ChaosSettings.describe(), dir);
-        run.createTopics();
+        run = ChaosRun.begin("receiver-outage", KAFKA.bootstrapServers(), KAFKA.admin(), dir, 3, (short) -1);
         hook = RecordingReceiver.honest();
         dropper = RecordingReceiver.dropping();
         amSink = RecordingReceiver.honest();
@@ -101,10 +99,7 @@ class ReceiverOutageChaosIT {
                 "--notify-request-timeout", "5s"));
         receivers.forEach(r -> args.addAll(List.of("--notify-receiver", r)));
 
-        try (Fleet fleet = new Fleet(dir, Fleet.Settings.exactlyOnce(KAFKA.bootstrapServers(), run.applicationId(),
-                run.topics(), 0).withExtraArgs(args))) {
-            fleet.start("a");
-            fleet.awaitReady("a");
+        try (Fleet fleet = run.startSingle(args)) {
             Fleet.Instance a = fleet.instance("a");
             // Event times in the past (the generator spaces a run's records 60 s apart), so that
             // Alertmanager resolves an alert at once when told its end time; the absence rule, which
@@ -161,8 +156,7 @@ class ReceiverOutageChaosIT {
             run.log("the webhook's backlog of %d alerts drained %.1f s after it was back", backlog,
                     drain.toMillis() / 1000.0);
 
-            CrashStream stream = production.await(ChaosRun.DRAIN_TIMEOUT);
-            run.awaitCommitted(stream.records(), fleet, ChaosRun.DRAIN_TIMEOUT);
+            CrashStream stream = run.drain(fleet, production);
             List<ConsumerRecord<byte[], byte[]>> alerts = CrashOutputs.readAll(KAFKA.bootstrapServers(),
                     run.topics().alerts(), true);
             expectedDeliveries = deliveryIds(alerts);
