@@ -20,7 +20,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -33,14 +32,20 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A Kafka cluster of several nodes in this JVM, for the tests that need replication: broker
- * bounces, leader and coordinator moves. Each node is both a broker and a KRaft controller (one
- * combined controller quorum of all nodes, {@code controller.quorum.voters} static), formatted with
- * the same cluster id, with its own data dir and fixed ports (kept across its restarts, so the
- * bootstrap servers and the quorum stay valid). Topics default to a replication factor of the node
- * count and {@code min.insync.replicas} of one less (3 and 2 for three nodes), the internal topics
- * ({@code __consumer_offsets}, {@code __transaction_state}) likewise: losing one node loses nothing
- * and stops nothing.
+ * A Kafka cluster of several brokers in this JVM, for the tests that need replication: broker
+ * bounces, leader and coordinator moves. One dedicated KRaft controller (node
+ * {@value #CONTROLLER_ID}, {@code process.roles=controller}, a static single-voter quorum) and
+ * {@code n} brokers (nodes 1 to n, {@code process.roles=broker}), all formatted with the same
+ * cluster id, each with its own data dir and fixed ports (kept across its restarts, so the
+ * bootstrap servers and the quorum stay valid). Topics default to a replication factor of the
+ * broker count and {@code min.insync.replicas} of one less (3 and 2 for three brokers), the
+ * internal topics ({@code __consumer_offsets}, {@code __transaction_state}) likewise: losing one
+ * broker loses nothing and stops nothing.
+ *
+ * <p>Why a dedicated controller: a broker's clean shutdown asks the active controller to move its
+ * leaderships first. With combined nodes, the last ones to stop have no controller quorum left to
+ * ask and wait minutes for it; here the controller outlives every broker, so bounces and the
+ * final close are quick. Bouncing brokers is what the tests do; the controller is not bounced.
  *
  * <p>Why not {@link KafkaBroker}: that extension decides which single broker an ordinary test gets
  * (the embedded one, or a container); this cluster exists for the tests whose subject is the
@@ -48,11 +53,14 @@ import org.apache.kafka.common.utils.Time;
  * stays so; the few lines that format and start a node are repeated here with a multi-node
  * configuration.
  *
- * <p>{@link #stop(int)} shuts a node down cleanly (controlled shutdown: its leaderships move
+ * <p>{@link #stop(int)} shuts a broker down cleanly (controlled shutdown: its leaderships move
  * first), {@link #start(int)} starts it again on the same data and ports; {@link #close()} stops
- * every node and deletes the data.
+ * every broker, then the controller, and deletes the data.
  */
 public final class KafkaCluster implements AutoCloseable {
+
+    /** The node id of the controller. */
+    public static final int CONTROLLER_ID = 100;
 
     private static final String HOST = "127.0.0.1";
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
@@ -63,36 +71,38 @@ public final class KafkaCluster implements AutoCloseable {
     private final Map<Integer, KafkaRaftServer> running = new TreeMap<>(); // guarded by this
     private final String bootstrap;
 
-    private KafkaCluster(Path dir, int nodes) {
+    private KafkaCluster(Path dir, int brokers) {
         this.dir = dir;
-        Map<Integer, int[]> ports = new LinkedHashMap<>();
-        for (int id = 1; id <= nodes; id++) {
-            ports.put(id, new int[] {freePort(), freePort()});
+        int controllerPort = freePort();
+        String voters = CONTROLLER_ID + "@" + HOST + ":" + controllerPort;
+        configs.put(CONTROLLER_ID, controllerConfig(controllerPort, voters));
+        List<String> servers = new ArrayList<>();
+        for (int id = 1; id <= brokers; id++) {
+            int port = freePort();
+            servers.add(HOST + ":" + port);
+            configs.put(id, brokerConfig(id, port, voters, brokers));
         }
-        String voters = ports.entrySet().stream().map(e -> e.getKey() + "@" + HOST + ":" + e.getValue()[1])
-                .collect(Collectors.joining(","));
-        bootstrap = ports.values().stream().map(p -> HOST + ":" + p[0]).collect(Collectors.joining(","));
-        ports.forEach((id, p) -> configs.put(id, nodeConfig(id, p[0], p[1], voters, nodes)));
+        bootstrap = String.join(",", servers);
     }
 
     /**
-     * Formats and starts {@code nodes} nodes under {@code dir} and waits until every one of them
-     * is a live broker of the cluster.
+     * Formats and starts the controller and {@code brokers} brokers under {@code dir}, and waits
+     * until every broker is a live member of the cluster.
      */
-    public static KafkaCluster start(int nodes, Path dir) {
-        if (nodes < 1) {
-            throw new IllegalArgumentException("nodes must be positive, was " + nodes);
+    public static KafkaCluster start(int brokers, Path dir) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("brokers must be positive, was " + brokers);
         }
-        KafkaCluster c = new KafkaCluster(dir, nodes);
+        KafkaCluster c = new KafkaCluster(dir, brokers);
         try {
             c.configs.forEach((id, config) -> c.format(id, config));
-            // A node's start waits for a controller quorum, which takes a majority of them: start all at once.
+            c.start(CONTROLLER_ID);
             List<CompletableFuture<Void>> starts = new ArrayList<>();
-            for (int id : c.configs.keySet()) {
+            for (int id : c.nodeIds()) {
                 starts.add(CompletableFuture.runAsync(() -> c.start(id)));
             }
             starts.forEach(CompletableFuture::join);
-            c.awaitBrokers(nodes);
+            c.awaitBrokers(brokers);
             return c;
         } catch (RuntimeException e) {
             c.close();
@@ -105,12 +115,12 @@ public final class KafkaCluster implements AutoCloseable {
         return bootstrap;
     }
 
-    /** The node ids, 1 to n. */
+    /** The brokers' node ids, 1 to n. */
     public List<Integer> nodeIds() {
-        return List.copyOf(configs.keySet());
+        return configs.keySet().stream().filter(id -> id != CONTROLLER_ID).toList();
     }
 
-    /** Stops node {@code id} cleanly and waits until it is down. */
+    /** Stops broker (or the controller) {@code id} cleanly and waits until it is down. */
     public void stop(int id) {
         KafkaRaftServer s;
         synchronized (this) {
@@ -123,7 +133,7 @@ public final class KafkaCluster implements AutoCloseable {
         s.awaitShutdown();
     }
 
-    /** Starts node {@code id} again on its data and ports (returns once its server has started). */
+    /** Starts broker {@code id} again on its data and ports (returns once its server has started). */
     public void start(int id) {
         KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(configs.get(id), false), Time.SYSTEM);
         s.startup();
@@ -173,41 +183,60 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops every node still running, all at once, and deletes the cluster's data. One at a time,
-     * the last node's controlled shutdown would wait minutes for a controller quorum that the
-     * earlier ones took away with them.
-     */
+    /** Stops every broker still running (all at once), then the controller, and deletes the cluster's data. */
     @Override
     public void close() {
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
-        List<Integer> ids;
+        List<Integer> brokers;
         synchronized (this) {
-            ids = List.copyOf(running.keySet());
+            brokers = running.keySet().stream().filter(id -> id != CONTROLLER_ID).toList();
         }
-        for (int id : ids) {
-            stops.add(CompletableFuture.runAsync(() -> {
-                try {
-                    stop(id);
-                } catch (RuntimeException e) {
-                    System.err.println("KafkaCluster: stopping node " + id + ": " + e);
-                }
-            }));
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (int id : brokers) {
+            stops.add(CompletableFuture.runAsync(() -> stopQuietly(id)));
         }
         stops.forEach(CompletableFuture::join);
+        boolean controller;
+        synchronized (this) {
+            controller = running.containsKey(CONTROLLER_ID);
+        }
+        if (controller) {
+            stopQuietly(CONTROLLER_ID);
+        }
         KafkaBroker.deleteRecursively(dir);
     }
 
-    private Map<String, String> nodeConfig(int id, int port, int controllerPort, String voters, int nodes) {
-        Path logDir = dir.resolve("node-" + id);
-        String replicas = Integer.toString(nodes);
-        String minIsr = Integer.toString(Math.max(1, nodes - 1));
+    private void stopQuietly(int id) {
+        try {
+            stop(id);
+        } catch (RuntimeException e) {
+            System.err.println("KafkaCluster: stopping node " + id + ": " + e);
+        }
+    }
+
+    private Map<String, String> controllerConfig(int controllerPort, String voters) {
+        Path logDir = dir.resolve("controller");
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("process.roles", "broker,controller");
+        c.put("process.roles", "controller");
+        c.put("node.id", Integer.toString(CONTROLLER_ID));
+        c.put("controller.quorum.voters", voters);
+        c.put("controller.listener.names", "CONTROLLER");
+        c.put("listeners", "CONTROLLER://" + HOST + ":" + controllerPort);
+        c.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT");
+        c.put("log.dirs", logDir.toString());
+        c.put("metadata.log.dir", logDir.toString());
+        return c;
+    }
+
+    private Map<String, String> brokerConfig(int id, int port, String voters, int brokers) {
+        Path logDir = dir.resolve("broker-" + id);
+        String replicas = Integer.toString(brokers);
+        String minIsr = Integer.toString(Math.max(1, brokers - 1));
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("process.roles", "broker");
         c.put("node.id", Integer.toString(id));
         c.put("controller.quorum.voters", voters);
         c.put("controller.listener.names", "CONTROLLER");
-        c.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        c.put("listeners", "PLAINTEXT://" + HOST + ":" + port);
         c.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         c.put("inter.broker.listener.name", "PLAINTEXT");

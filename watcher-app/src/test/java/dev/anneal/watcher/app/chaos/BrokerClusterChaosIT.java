@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Chaos scenario 2: a three-node KRaft cluster started by the test ({@link KafkaCluster}: every
- * node a broker and a controller; replication factor 3 and {@code min.insync.replicas} 2 for
+ * Chaos scenario 2: a KRaft cluster of three brokers and a dedicated controller started by the
+ * test ({@link KafkaCluster}; replication factor 3 and {@code min.insync.replicas} 2 for
  * every topic, internal ones included). While {@code watcher run} consumes a steady input, one
  * broker is bounced (stopped for {@code chaos.brokerDowntimeSeconds}, started again, and every
  * partition back in sync), then the broker that leads the daemon's transaction coordinator. The
