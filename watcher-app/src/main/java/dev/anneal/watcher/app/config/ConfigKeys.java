@@ -158,6 +158,30 @@ public final class ConfigKeys {
             "Decoded run states each stream task keeps in memory in front of its state store (least recently "
                     + "used ones are dropped; 0 decodes the stored state at every record).");
 
+    public static final ConfigKey<Integer> STREAMS_STANDBY_REPLICAS = ConfigKey.scalar("streams", "standby_replicas",
+            ValueType.integer(0, 10), StreamsConfigs.DEFAULT_STANDBY_REPLICAS, "--standby-replicas",
+            "Kafka Streams num.standby.replicas: warm copies of each task's run state kept on other instances. "
+                    + "When an instance dies, an instance with a copy takes its tasks over at once instead of "
+                    + "restoring them from the changelog first. 1 (the default) for production; it does nothing "
+                    + "with one instance.");
+
+    public static final ConfigKey<Integer> STREAMS_ACCEPTABLE_RECOVERY_LAG = ConfigKey.scalar("streams",
+            "acceptable_recovery_lag", ValueType.integer(0, Integer.MAX_VALUE),
+            (int) StreamsConfigs.DEFAULT_ACCEPTABLE_RECOVERY_LAG, "--acceptable-recovery-lag",
+            "Kafka Streams acceptable.recovery.lag: an instance whose copy of a task's state is at most this many "
+                    + "changelog records behind may take the task at once; one further behind warms it up first.");
+
+    public static final ConfigKey<Integer> STREAMS_MAX_WARMUP_REPLICAS = ConfigKey.scalar("streams",
+            "max_warmup_replicas", ValueType.integer(1, 1000), StreamsConfigs.DEFAULT_MAX_WARMUP_REPLICAS,
+            "--max-warmup-replicas",
+            "Kafka Streams max.warmup.replicas: how many tasks are warmed up at once on new or lagging instances.");
+
+    public static final ConfigKey<Duration> STREAMS_PROBING_REBALANCE_INTERVAL = ConfigKey.scalar("streams",
+            "probing_rebalance_interval", ValueType.DURATION,
+            Duration.ofMillis(StreamsConfigs.DEFAULT_PROBING_REBALANCE_INTERVAL_MS), "--probing-rebalance-interval",
+            "Kafka Streams probing.rebalance.interval.ms: how often warmed-up copies are checked and given their "
+                    + "tasks (at least 1m).");
+
     // ---- rules --------------------------------------------------------------------------------------------------
 
     public static final ConfigKey<List<String>> RULES_PACKS = ConfigKey.list("rules", "packs",
@@ -288,6 +312,8 @@ public final class ConfigKeys {
             TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR,
             STREAMS_APPLICATION_ID, STREAMS_STATE_DIR, STREAMS_PROCESSING_GUARANTEE, STREAMS_COMMIT_INTERVAL_MS,
             STREAMS_ABSENCE_CHECK_INTERVAL, STREAMS_RUN_STATE_CACHE,
+            STREAMS_STANDBY_REPLICAS, STREAMS_ACCEPTABLE_RECOVERY_LAG, STREAMS_MAX_WARMUP_REPLICAS,
+            STREAMS_PROBING_REBALANCE_INTERVAL,
             RULES_PACKS, RULES_PARAMS, RULES_RELOAD,
             HTTP_ADDRESS, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD_ENV, HTTP_TLS_KEYSTORE_PASSWORD_FILE,
             HTTP_AUTH_TOKEN_ENV, HTTP_AUTH_TOKEN_FILE, HTTP_AUTH_PROTECT_METRICS,

@@ -104,7 +104,11 @@ public final class ConfigLoader {
                         s.value(ConfigKeys.STREAMS_STATE_DIR), s.value(ConfigKeys.STREAMS_PROCESSING_GUARANTEE),
                         s.value(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
                         s.value(ConfigKeys.STREAMS_ABSENCE_CHECK_INTERVAL),
-                        s.value(ConfigKeys.STREAMS_RUN_STATE_CACHE)),
+                        s.value(ConfigKeys.STREAMS_RUN_STATE_CACHE),
+                        new WatcherConfig.Streams.Failover(s.value(ConfigKeys.STREAMS_STANDBY_REPLICAS),
+                                s.value(ConfigKeys.STREAMS_ACCEPTABLE_RECOVERY_LAG),
+                                s.value(ConfigKeys.STREAMS_MAX_WARMUP_REPLICAS),
+                                s.value(ConfigKeys.STREAMS_PROBING_REBALANCE_INTERVAL))),
                 new WatcherConfig.Rules(s.value(ConfigKeys.RULES_PACKS), s.value(ConfigKeys.RULES_PARAMS),
                         s.value(ConfigKeys.RULES_RELOAD)),
                 new WatcherConfig.Http(s.value(ConfigKeys.HTTP_ADDRESS), new WatcherConfig.Http.Tls(

@@ -25,6 +25,9 @@ final class ConfigRelations {
             "processing.guarantee", ConfigKeys.STREAMS_PROCESSING_GUARANTEE,
             "commit.interval.ms", ConfigKeys.STREAMS_COMMIT_INTERVAL_MS);
 
+    /** Kafka Streams refuses a shorter {@code probing.rebalance.interval.ms}. */
+    private static final Duration MIN_PROBING_REBALANCE_INTERVAL = Duration.ofMinutes(1);
+
     private final ConfigSettings settings;
 
     ConfigRelations(ConfigSettings settings) {
@@ -62,6 +65,11 @@ final class ConfigRelations {
             }
         });
         checkNotify(inputs);
+        Setting probing = settings.get(ConfigKeys.STREAMS_PROBING_REBALANCE_INTERVAL);
+        if (((Duration) probing.value()).compareTo(MIN_PROBING_REBALANCE_INTERVAL) < 0) {
+            problem(probing.origin().where(), "streams.probing_rebalance_interval: expected at least 1m (Kafka "
+                    + "Streams' minimum), got " + ConfigKeys.STREAMS_PROBING_REBALANCE_INTERVAL.type().print(probing.value()));
+        }
         Setting bootstrap = settings.get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
         Setting embeddedPort = settings.get(ConfigKeys.EMBEDDED_PORT);
         Setting http = settings.get(ConfigKeys.HTTP_ADDRESS);

@@ -3,6 +3,7 @@ package dev.anneal.watcher.app.config;
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.core.notify.NotifierSettings;
 import dev.anneal.watcher.core.notify.ReceiverSpec;
+import dev.anneal.watcher.core.stream.StreamsConfigs;
 import dev.anneal.watcher.core.stream.WatcherTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,9 +138,10 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
      * @param commitIntervalMs     {@code commit.interval.ms}
      * @param absenceCheckInterval how often absence rules are checked
      * @param runStateCache        decoded run states kept in memory per stream task (0: none)
+     * @param failover             standby replicas and task movement between instances
      */
     public record Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
-            int commitIntervalMs, Duration absenceCheckInterval, int runStateCache) {
+            int commitIntervalMs, Duration absenceCheckInterval, int runStateCache, Failover failover) {
         public Streams {
             Objects.requireNonNull(applicationId, "applicationId");
             Objects.requireNonNull(stateDir, "stateDir");
@@ -151,13 +153,50 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
             if (runStateCache < 0) {
                 throw new IllegalArgumentException("runStateCache must be >= 0, was " + runStateCache);
             }
+            Objects.requireNonNull(failover, "failover");
         }
 
-        /** With the default run state cache. */
+        /** With the default failover settings. */
+        public Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
+                int commitIntervalMs, Duration absenceCheckInterval, int runStateCache) {
+            this(applicationId, stateDir, processingGuarantee, commitIntervalMs, absenceCheckInterval, runStateCache,
+                    Failover.defaults());
+        }
+
+        /** With the default run state cache and failover settings. */
         public Streams(String applicationId, Path stateDir, ProcessingGuarantee processingGuarantee,
                 int commitIntervalMs, Duration absenceCheckInterval) {
             this(applicationId, stateDir, processingGuarantee, commitIntervalMs, absenceCheckInterval,
                     WatcherTopology.DEFAULT_RUN_STATE_CACHE);
+        }
+
+        /**
+         * How tasks move between instances ({@code streams.standby_replicas} and the keys after it):
+         * Kafka Streams' {@code num.standby.replicas}, {@code acceptable.recovery.lag},
+         * {@code max.warmup.replicas} and {@code probing.rebalance.interval.ms}.
+         *
+         * @param standbyReplicas          warm copies of each task's state on other instances
+         * @param acceptableRecoveryLag    changelog records a copy may lag and still take a task at once
+         * @param maxWarmupReplicas        tasks warmed up at once
+         * @param probingRebalanceInterval how often warmed-up copies are checked
+         */
+        public record Failover(int standbyReplicas, int acceptableRecoveryLag, int maxWarmupReplicas,
+                Duration probingRebalanceInterval) {
+            public Failover {
+                if (standbyReplicas < 0 || acceptableRecoveryLag < 0 || maxWarmupReplicas < 1) {
+                    throw new IllegalArgumentException("standbyReplicas and acceptableRecoveryLag must be >= 0 and "
+                            + "maxWarmupReplicas >= 1, were " + standbyReplicas + ", " + acceptableRecoveryLag + ", "
+                            + maxWarmupReplicas);
+                }
+                requirePositive(probingRebalanceInterval, "probingRebalanceInterval");
+            }
+
+            /** Kafka Streams' settings as {@code StreamsConfigs} writes them. */
+            public static Failover defaults() {
+                return new Failover(StreamsConfigs.DEFAULT_STANDBY_REPLICAS,
+                        (int) StreamsConfigs.DEFAULT_ACCEPTABLE_RECOVERY_LAG, StreamsConfigs.DEFAULT_MAX_WARMUP_REPLICAS,
+                        Duration.ofMillis(StreamsConfigs.DEFAULT_PROBING_REBALANCE_INTERVAL_MS));
+            }
         }
     }
 

@@ -54,6 +54,11 @@ final class KafkaClients {
                 config.topics().replicationFactor());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.processingGuarantee().kafkaValue());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(s.commitIntervalMs()));
+        WatcherConfig.Streams.Failover f = s.failover();
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(f.standbyReplicas()));
+        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, Integer.toString(f.acceptableRecoveryLag()));
+        p.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, Integer.toString(f.maxWarmupReplicas()));
+        p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, Long.toString(f.probingRebalanceInterval().toMillis()));
         p.putAll(config.kafka().properties());
         return p;
     }

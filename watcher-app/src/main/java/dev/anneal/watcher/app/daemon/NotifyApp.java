@@ -88,7 +88,7 @@ public final class NotifyApp {
     }
 
     private void startHttp() throws StartupException {
-        http = WatcherApp.serveHttp(config.http(), env, WatcherRoutes.notifier(registry::scrape,
+        http = HttpStartup.serve(config.http(), env, WatcherRoutes.notifier(registry::scrape,
                 () -> notifier == null ? Optional.empty() : notifier.failure()));
         LOG.info("HTTP on {}: /metrics /healthz ({})", httpUrl(), http.protection());
     }

@@ -3,9 +3,7 @@ package dev.anneal.watcher.app.daemon;
 import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.app.config.WatcherConfig;
 import dev.anneal.watcher.app.http.CommandRoutes;
-import dev.anneal.watcher.app.http.HttpConfigException;
 import dev.anneal.watcher.app.http.HttpServer;
-import dev.anneal.watcher.app.http.Router;
 import dev.anneal.watcher.app.http.WatcherRoutes;
 import dev.anneal.watcher.core.command.CommandClient;
 import dev.anneal.watcher.core.kafka.EmbeddedKafkaBroker;
@@ -14,6 +12,7 @@ import dev.anneal.watcher.core.notify.Notifier;
 import dev.anneal.watcher.core.stream.ErrorLog;
 import dev.anneal.watcher.core.stream.RuleSetHolder;
 import dev.anneal.watcher.core.stream.RunQueries;
+import dev.anneal.watcher.core.stream.StreamsProgress;
 import dev.anneal.watcher.core.stream.TopicSetup;
 import dev.anneal.watcher.core.stream.WatcherMetrics;
 import dev.anneal.watcher.core.stream.WatcherTopics;
@@ -96,6 +95,7 @@ public final class WatcherApp {
     private final Clock clock;
     private final PrometheusMeterRegistry registry;
     private final WatcherMetrics metrics;
+    private final StreamsProgress progress;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** What to close on stop, most recently started first. */
     private final ConcurrentLinkedDeque<Stoppable> started = new ConcurrentLinkedDeque<>();
@@ -141,6 +141,7 @@ public final class WatcherApp {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new WatcherMetrics(registry);
         InfoMetrics.registerBuild(registry);
+        this.progress = new StreamsProgress(registry);
     }
 
     /**
@@ -347,23 +348,6 @@ public final class WatcherApp {
     }
 
     /**
-     * Starts the HTTP server of {@code watcher run} or {@code watcher notify} with the {@code http.*}
-     * settings, turning its failures into start-up failures: an unreadable secret or keystore is a
-     * configuration problem, an address that cannot be bound an I/O one.
-     */
-    static HttpServer serveHttp(WatcherConfig.Http settings, Map<String, String> env, Router routes)
-            throws StartupException {
-        try {
-            return HttpServer.start(settings, env, routes);
-        } catch (HttpConfigException e) {
-            throw new StartupException(StartupException.Kind.CONFIG, e.getMessage(), e);
-        } catch (IOException e) {
-            throw new StartupException(StartupException.Kind.IO, "cannot serve HTTP on " + settings.address()
-                    + ": " + e.getMessage() + "; choose another http.address (--http-address)", e);
-        }
-    }
-
-    /**
      * Starts the HTTP server with the read API and the operator commands, whose producer (a
      * {@link CommandClient}, stopped after the server) is created here.
      */
@@ -372,7 +356,7 @@ public final class WatcherApp {
                 "watcher-api-commands"), "watcher-api-commands", CommandClient.Topics.DEFAULTS,
                 config.kafka().startupTimeout());
         started.push(commands::close);
-        http = serveHttp(config.http(), env, WatcherRoutes.run(new Source(),
+        http = HttpStartup.serve(config.http(), env, WatcherRoutes.run(new Source(),
                 CommandRoutes.routes(commands::sendAndAwait, clock)));
         started.push(http::close);
         LOG.info("HTTP on {}: /metrics /healthz /readyz /api/runs, operator commands under /api/runs/{{id}}/ and "
@@ -390,8 +374,10 @@ public final class WatcherApp {
             throw new StartupException(StartupException.Kind.IO, "cannot create Kafka Streams (state dir "
                     + config.streams().stateDir().toAbsolutePath().normalize() + "): " + rootMessage(e), e);
         }
+        s.setGlobalStateRestoreListener(progress);
         s.setStateListener((next, previous) -> {
-            LOG.info("Kafka Streams: {} -> {}", previous, next);
+            progress.stateChanged(next, previous);
+            LOG.info("Kafka Streams: {} -> {} ({})", previous, next, progress.describe());
             if (next == KafkaStreams.State.ERROR) {
                 stopAfterFailure("Kafka Streams stopped with an error"
                         + (failure == null ? "" : ": " + failure));
@@ -589,6 +575,11 @@ public final class WatcherApp {
         @Override
         public String ruleSetDigest() {
             return rules.ruleSet().digest();
+        }
+
+        @Override
+        public String streamsProgress() {
+            return progress.describe();
         }
     }
 }

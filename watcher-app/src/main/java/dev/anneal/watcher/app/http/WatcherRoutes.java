@@ -20,7 +20,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  *   <li>{@code GET /healthz}: 200 while the process serves at all (liveness); {@code watcher notify}
  *       answers 503 once a receiver's worker has failed;</li>
  *   <li>{@code GET /readyz}: 200 when Kafka Streams is RUNNING, else 503 naming its state
- *       (readiness: starting, rebalancing, restoring state, stopping);</li>
+ *       (readiness: starting, rebalancing, restoring state, stopping); both add the rebalances
+ *       so far and, while state stores are restored, how many records are left;</li>
  *   <li>{@code GET /api/runs}: the runs this instance holds, with their current recommendation;
  *       {@code ?action=HOLD} keeps the runs whose recommendation is that action, {@code ?synthetic=true}
  *       (or {@code false}) only drills (or only real runs); an unknown parameter or value is a 400;</li>
@@ -55,6 +56,14 @@ public final class WatcherRoutes {
 
         /** The digest of the running rule set. */
         String ruleSetDigest();
+
+        /**
+         * Rebalances and restoration progress ({@code StreamsProgress.describe()}), added to the
+         * {@code /readyz} answer; empty when unknown.
+         */
+        default String streamsProgress() {
+            return "";
+        }
     }
 
     private WatcherRoutes() {
@@ -96,10 +105,13 @@ public final class WatcherRoutes {
 
     private static Reply readyz(Source source) {
         Optional<KafkaStreams.State> state = source.streamsState();
+        String progress = source.streamsProgress();
+        String detail = progress.isEmpty() ? "" : " (" + progress + ")";
         if (state.isPresent() && state.get() == KafkaStreams.State.RUNNING) {
-            return Reply.text(200, "ready: Kafka Streams is RUNNING\n");
+            return Reply.text(200, "ready: Kafka Streams is RUNNING" + detail + "\n");
         }
-        return Reply.text(503, "not ready: Kafka Streams is " + state.map(Enum::name).orElse("not started") + "\n");
+        return Reply.text(503, "not ready: Kafka Streams is " + state.map(Enum::name).orElse("not started") + detail
+                + "\n");
     }
 
     private static Reply runs(Source source, String query) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL on Linux): no shutdown hook, no commit, no close; {@link #stop()} is SIGTERM, the
  * graceful stop.
  */
-final class CrashDaemon {
+public final class CrashDaemon {
 
     private final int life;
     private final Process process;
@@ -34,7 +34,17 @@ final class CrashDaemon {
      *
      * @param jvmOptions options of the child JVM (heap, JIT)
      */
-    static CrashDaemon start(int life, Path logDir, List<String> jvmOptions, List<String> args) throws IOException {
+    public static CrashDaemon start(int life, Path logDir, List<String> jvmOptions, List<String> args)
+            throws IOException {
+        return start("daemon", life, logDir, jvmOptions, args);
+    }
+
+    /**
+     * Starts life number {@code life} of the daemon called {@code name} (one of several instances),
+     * logging to {@code <name>-<life>.log}.
+     */
+    public static CrashDaemon start(String name, int life, Path logDir, List<String> jvmOptions, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -43,7 +53,7 @@ final class CrashDaemon {
         command.add("dev.anneal.watcher.app.Main");
         command.add("run");
         command.addAll(args);
-        Path log = logDir.resolve("daemon-" + life + ".log");
+        Path log = logDir.resolve(name + "-" + life + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         // The daemon reads WATCHER_* variables; none of the test environment's may leak in.
@@ -55,7 +65,7 @@ final class CrashDaemon {
      * The test's classpath. Surefire and failsafe run tests from a manifest-only jar and put the
      * real classpath in {@code surefire.test.class.path} (and, normally, {@code java.class.path}).
      */
-    static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
         if (cp == null || cp.isBlank()) {
             cp = System.getProperty("java.class.path");
@@ -63,24 +73,24 @@ final class CrashDaemon {
         return cp;
     }
 
-    int life() {
+    public int life() {
         return life;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Duration age() {
+    public Duration age() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     /** SIGKILL, then waits until the process is gone; returns its exit status (137). */
-    int kill() throws InterruptedException {
+    public int kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("daemon life " + life + " (pid " + pid() + ") survived SIGKILL for 30 s");
@@ -89,7 +99,7 @@ final class CrashDaemon {
     }
 
     /** SIGTERM, then waits at most {@code timeout} for the graceful stop; returns the exit status. */
-    int stop(Duration timeout) throws InterruptedException {
+    public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -100,7 +110,7 @@ final class CrashDaemon {
     }
 
     /** Kills the process if it is still there (test clean-up). */
-    void destroyQuietly() {
+    public void destroyQuietly() {
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
@@ -111,12 +121,12 @@ final class CrashDaemon {
         }
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** The last {@code lines} lines of the daemon's log, for failure messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = lines();
             return "---- " + log + " (last " + Math.min(lines, all.size()) + " of " + all.size() + " lines) ----\n"
@@ -132,7 +142,7 @@ final class CrashDaemon {
     }
 
     /** Log lines that contain {@code text}. */
-    List<String> logLines(String text) {
+    public List<String> logLines(String text) {
         try {
             return lines().stream().filter(l -> l.contains(text)).toList();
         } catch (IOException e) {

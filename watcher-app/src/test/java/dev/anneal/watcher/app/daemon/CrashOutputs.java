@@ -46,17 +46,17 @@ import org.apache.kafka.common.IsolationLevel;
  * Everything else (rule, run_id, state, severity, action, value, threshold, event_time, labels,
  * annotations, synthetic, rule_set; latched, reasons and the evidence) is compared as written.
  */
-final class CrashOutputs {
+public final class CrashOutputs {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One side: per run, in order, normalised JSON texts. */
-    record Side(Map<String, List<String>> alerts, Map<String, List<String>> recommendations, long rejections) {
-        long alertCount() {
+    public record Side(Map<String, List<String>> alerts, Map<String, List<String>> recommendations, long rejections) {
+        public long alertCount() {
             return alerts.values().stream().mapToLong(List::size).sum();
         }
 
-        long recommendationCount() {
+        public long recommendationCount() {
             return recommendations.values().stream().mapToLong(List::size).sum();
         }
     }
@@ -67,7 +67,7 @@ final class CrashOutputs {
     // ------------------------------------------------------------------ replay
 
     /** Replays the stream's file with {@code rules}: the expected outputs. */
-    static Side replay(RuleSet rules, CrashStream stream) throws Exception {
+    public static Side replay(RuleSet rules, CrashStream stream) throws Exception {
         Map<String, List<String>> alerts = new TreeMap<>();
         Map<String, List<String>> recs = new TreeMap<>();
         long[] rejections = {0};
@@ -105,7 +105,7 @@ final class CrashOutputs {
     // ------------------------------------------------------------------ daemon
 
     /** Reads the daemon's outputs with read_committed: the actual outputs. */
-    static Side daemon(String bootstrap, String inputTopic, String alertsTopic, String recommendationsTopic,
+    public static Side daemon(String bootstrap, String inputTopic, String alertsTopic, String recommendationsTopic,
             String dlqTopic, CrashStream stream) {
         Pattern daemonPosition = Pattern.compile("^" + Pattern.quote(inputTopic) + "/(\\d+):(\\d+)(\\[\\d+])?$");
         UnaryOperator<String> map = position -> {
@@ -146,7 +146,7 @@ final class CrashOutputs {
      * starts), as a consumer with {@code isolation.level=read_committed} (or read_uncommitted) sees
      * them; call this once no transaction is open.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean committed) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean committed) {
         try (TopicReader reader = new TopicReader(bootstrap, topic,
                 committed ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED)) {
             return reader.readToEnd(Duration.ofSeconds(120));
@@ -195,7 +195,7 @@ final class CrashOutputs {
      * A readable account of how {@code actual} differs from {@code expected} (per run: missing,
      * extra and reordered entries), at most {@code limit} runs; empty when they are equal.
      */
-    static String differences(String what, Map<String, List<String>> expected, Map<String, List<String>> actual,
+    public static String differences(String what, Map<String, List<String>> expected, Map<String, List<String>> actual,
             int limit) {
         StringBuilder sb = new StringBuilder();
         int shown = 0;

@@ -6,13 +6,18 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -42,14 +47,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * and overlapping segments keep it quiet in replay, which advances all runs on event time. With
  * {@code ts} present, both take the same event times, so {@code event_time} fields compare too.
  */
-final class CrashStream {
+public final class CrashStream {
 
     /** The name replay gives the input (positions read {@code crash.jsonl:<line>}). */
-    static final String FILE_NAME = "crash.jsonl";
+    public static final String FILE_NAME = "crash.jsonl";
 
     /** How every generator line starts: its run number and event time. */
     private static final Pattern ENVELOPE_HEAD =
             Pattern.compile("^\\{\"run_id\":\"bench-r(\\d+)\",\"ts\":\"([^\"]+)\"");
+
+    /** How long the producer waits for brokers that are down (a send blocks, a batch is retried). */
+    private static final int PRODUCER_PATIENCE_MS = 600_000;
 
     private final Path file;
     private final int records;
@@ -89,7 +97,7 @@ final class CrashStream {
 
     /**
      * Generates the stream into {@code dir/crash.jsonl} and produces every line to {@code topic}
-     * (which must exist and be empty), keyed by its run id.
+     * (which must exist and be empty), keyed by its run id, as fast as the producer goes.
      *
      * @param records    lines in all
      * @param segments   generator segments (records must divide evenly)
@@ -98,8 +106,75 @@ final class CrashStream {
      * @param base       event time of each segment's first record
      * @param partitions partitions of {@code topic}
      */
-    static CrashStream generateAndProduce(Path dir, int records, int segments, int runs, long seed, Instant base,
-            String bootstrap, String topic, int partitions) throws Exception {
+    public static CrashStream generateAndProduce(Path dir, int records, int segments, int runs, long seed,
+            Instant base, String bootstrap, String topic, int partitions) throws Exception {
+        return produce(dir, records, segments, runs, seed, base, bootstrap, topic, partitions, 0, new AtomicLong());
+    }
+
+    /**
+     * Starts generating and producing the same stream in the background at a steady
+     * {@code perSecond} records per second (a load that goes on while a test breaks things): each
+     * line is sent at its slot of the schedule, or at once if the producer is behind.
+     */
+    public static Production startProducing(Path dir, int records, int segments, int runs, long seed, Instant base,
+            String bootstrap, String topic, int partitions, double perSecond) {
+        if (!(perSecond > 0)) {
+            throw new IllegalArgumentException("rate must be positive, was " + perSecond);
+        }
+        AtomicLong sent = new AtomicLong();
+        CompletableFuture<CrashStream> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(produce(dir, records, segments, runs, seed, base, bootstrap, topic, partitions,
+                        perSecond, sent));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "crash-stream-producer");
+        t.setDaemon(true);
+        t.start();
+        return new Production(records, sent, done);
+    }
+
+    /** A stream being produced in the background ({@link #startProducing}). */
+    public static final class Production {
+        private final int records;
+        private final AtomicLong sent;
+        private final CompletableFuture<CrashStream> done;
+
+        private Production(int records, AtomicLong sent, CompletableFuture<CrashStream> done) {
+            this.records = records;
+            this.sent = sent;
+            this.done = done;
+        }
+
+        /** Lines handed to the producer so far. */
+        public long sent() {
+            return sent.get();
+        }
+
+        /** Lines in all. */
+        public int records() {
+            return records;
+        }
+
+        /** Whether production has ended (every line acknowledged, or a failure). */
+        public boolean isDone() {
+            return done.isDone();
+        }
+
+        /** Waits until every line is acknowledged; fails if producing failed or took longer than {@code timeout}. */
+        public CrashStream await(Duration timeout) throws Exception {
+            try {
+                return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError("producing the input failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private static CrashStream produce(Path dir, int records, int segments, int runs, long seed, Instant base,
+            String bootstrap, String topic, int partitions, double perSecond, AtomicLong sent) throws Exception {
         if (records % segments != 0) {
             throw new IllegalArgumentException(records + " records do not split into " + segments + " segments");
         }
@@ -109,6 +184,7 @@ final class CrashStream {
         AtomicIntegerArray partitionOf = new AtomicIntegerArray(records);
         AtomicLongArray offsetOf = new AtomicLongArray(records);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        long startNanos = System.nanoTime();
         int line = 0;
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -117,7 +193,10 @@ final class CrashStream {
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                         ProducerConfig.LINGER_MS_CONFIG, 20,
-                        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                        // Brokers may be bounced or restarted while the chaos tests produce: wait for them.
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, PRODUCER_PATIENCE_MS,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, PRODUCER_PATIENCE_MS),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int s = 0; s < segments; s++) {
                 Path part = dir.resolve("segment-" + s + ".jsonl");
@@ -134,6 +213,9 @@ final class CrashStream {
                         out.write(text);
                         out.write('\n');
                         int index = line++;
+                        if (perSecond > 0) {
+                            pace(startNanos, index, perSecond, out);
+                        }
                         producer.send(new ProducerRecord<>(topic, runId.getBytes(StandardCharsets.UTF_8),
                                 text.getBytes(StandardCharsets.UTF_8)), (meta, e) -> {
                                     if (e != null) {
@@ -143,6 +225,7 @@ final class CrashStream {
                                     partitionOf.set(index, meta.partition());
                                     offsetOf.set(index, meta.offset());
                                 });
+                        sent.incrementAndGet();
                     }
                 }
                 Files.delete(part);
@@ -164,25 +247,35 @@ final class CrashStream {
         return new CrashStream(file, records, partitions, partitionOfLine, offsetOfLine);
     }
 
-    Path file() {
+    /** Holds line {@code index} back until its slot of a steady schedule ({@code perSecond} from the start). */
+    private static void pace(long startNanos, int index, double perSecond, BufferedWriter out) throws Exception {
+        long slot = startNanos + (long) (index * 1e9 / perSecond);
+        long wait = slot - System.nanoTime();
+        if (wait > 0) {
+            out.flush();
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    public Path file() {
         return file;
     }
 
-    int records() {
+    public int records() {
         return records;
     }
 
     /** Lines produced to each partition (its end offset, as the producer is not transactional). */
-    long recordsIn(int partition) {
+    public long recordsIn(int partition) {
         return lineOfOffset.get(partition).length;
     }
 
-    int partitions() {
+    public int partitions() {
         return partitions;
     }
 
     /** The 1-based line of the record at {@code offset} of {@code partition}. */
-    int line(int partition, long offset) {
+    public int line(int partition, long offset) {
         int[] lines = lineOfOffset.get(partition);
         if (offset < 0 || offset >= lines.length) {
             throw new AssertionError("no input record at partition " + partition + " offset " + offset);
@@ -191,7 +284,7 @@ final class CrashStream {
     }
 
     /** The Kafka position of 1-based {@code line}, as {@code partition:offset}. */
-    String kafkaPosition(int line) {
+    public String kafkaPosition(int line) {
         return partitionOfLine[line - 1] + ":" + offsetOfLine[line - 1];
     }
 }

@@ -27,8 +27,30 @@ public final class StreamsConfigs {
      * consumers only at a commit, so this bounds the added alert latency.
      */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
-    /** {@code num.standby.replicas}: none; a moved task restores from the changelog. */
-    public static final int DEFAULT_STANDBY_REPLICAS = 0;
+    /**
+     * {@code num.standby.replicas}: one. Each task's run-state store is kept warm on a second
+     * instance, which takes the task over at once when the first one dies instead of restoring
+     * it from the changelog first (Kafka's default, 0, leaves the moved runs without alerts for the
+     * whole restoration). It costs a second copy of the state (disk and the changelog read twice)
+     * and does nothing with a single instance.
+     */
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
+    /**
+     * {@code acceptable.recovery.lag}: an instance whose copy of a task's state is at most this many
+     * changelog records behind may take the task over at once (Kafka's default, 10,000: a few
+     * seconds of restoration); a copy further behind is warmed up first, while the old owner keeps
+     * the task.
+     */
+    public static final long DEFAULT_ACCEPTABLE_RECOVERY_LAG = 10_000;
+    /** {@code max.warmup.replicas}: tasks warmed up at once on new or lagging instances (Kafka's default, 2). */
+    public static final int DEFAULT_MAX_WARMUP_REPLICAS = 2;
+    /**
+     * {@code probing.rebalance.interval.ms}: how often a rebalance checks whether warmed-up copies
+     * have caught up and can take their tasks over. One minute (Kafka's minimum; its default is
+     * ten) moves work to a newly started instance within minutes instead of tens of minutes, for
+     * one cheap cooperative rebalance a minute while warm-ups are pending.
+     */
+    public static final long DEFAULT_PROBING_REBALANCE_INTERVAL_MS = 60_000;
     /** {@code replication.factor} of internal topics: -1 takes the broker's default. */
     public static final int BROKER_DEFAULT_REPLICATION = -1;
 
@@ -66,6 +88,9 @@ public final class StreamsConfigs {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(DEFAULT_COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(DEFAULT_STANDBY_REPLICAS));
+        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, Long.toString(DEFAULT_ACCEPTABLE_RECOVERY_LAG));
+        p.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, Integer.toString(DEFAULT_MAX_WARMUP_REPLICAS));
+        p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, Long.toString(DEFAULT_PROBING_REBALANCE_INTERVAL_MS));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(replicationFactor));
         // A record without a valid timestamp (an old producer) would otherwise stop the stream
         // thread; the partition's time is the best stand-in for its event time.

@@ -76,6 +76,24 @@ public final class WatcherMetrics {
      */
     public static final String RULE_SET_INFO = "watcher_rule_set_info";
 
+    /**
+     * The Kafka Streams client's state, one series per state tagged {@value #TAG_STATE} (the
+     * {@code KafkaStreams.State} name: {@code CREATED}, {@code REBALANCING}, {@code RUNNING},
+     * {@code PENDING_SHUTDOWN}, ...): 1 for the current state, 0 for the others ({@link StreamsProgress}).
+     */
+    public static final String STREAMS_STATE = "watcher_streams_state";
+    /** Rebalances this instance went through: each time Kafka Streams entered {@code REBALANCING}. */
+    public static final String REBALANCES = "watcher_rebalances_total";
+    /**
+     * Changelog records still to restore before the tasks being restored can process (0 when
+     * nothing is restoring): how far a moved or restarted instance is from ready.
+     */
+    public static final String RESTORE_REMAINING = "watcher_restore_remaining_records";
+    /** Changelog records restored into local state stores. */
+    public static final String RESTORED_RECORDS = "watcher_restored_records_total";
+    /** How long each store partition's restoration took, from its start to its end (a timer: count, sum, max). */
+    public static final String RESTORE_DURATION = "watcher_restore_seconds";
+
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
     public static final String TAG_SEVERITY = "severity";

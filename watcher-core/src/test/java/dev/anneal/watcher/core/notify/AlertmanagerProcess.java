@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * It can be stopped and started again on the same port and storage (an outage).
  *
  * <p>Where the binary is missing the test is skipped, loudly: a WARN line names the binary and
- * the package. CI ({@code .ci/run}) installs the package, so there the tests always run.
+ * the package. CI ({@code .ci/run}) installs the package, so there the tests always run. The
+ * chaos suite (watcher-app) uses it too, through watcher-core's test-jar.
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
 
     /** The binary's name in the Debian package. */
-    static final String BINARY = "prometheus-alertmanager";
+    public static final String BINARY = "prometheus-alertmanager";
     /** A system property naming the binary to use instead of looking it up. */
     static final String BINARY_PROPERTY = "watcher.test.alertmanager";
 
@@ -77,7 +78,7 @@ final class AlertmanagerProcess implements AutoCloseable {
      * Starts Alertmanager, or skips the calling test (with a WARN naming the binary) where it is
      * not installed.
      */
-    static AlertmanagerProcess startOrSkip(Path dir, String webhookUrl, Duration resolveTimeout) throws Exception {
+    public static AlertmanagerProcess startOrSkip(Path dir, String webhookUrl, Duration resolveTimeout) throws Exception {
         Optional<Path> binary = find();
         if (binary.isEmpty()) {
             String why = "the Alertmanager binary '" + BINARY + "' is not installed (apt-get install " + BINARY
@@ -95,7 +96,7 @@ final class AlertmanagerProcess implements AutoCloseable {
      * The binary: the system property {@value #BINARY_PROPERTY} if set (a path that does not exist
      * makes the tests skip, which is how the skip itself is checked), else the PATH, else /usr/bin.
      */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         String configured = System.getProperty(BINARY_PROPERTY);
         if (configured != null) {
             Path p = Path.of(configured);
@@ -112,7 +113,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** Starts the process and waits until {@code /-/ready} answers 200. */
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(List.of(binary.toString(),
                 "--config.file=" + config,
                 "--storage.path=" + storage,
@@ -145,7 +146,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** Stops the process (SIGTERM, then SIGKILL): connections are refused until {@link #start()}. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -154,12 +155,12 @@ final class AlertmanagerProcess implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
     /** {@code GET /api/v2/alerts}: the alerts Alertmanager considers active (not resolved). */
-    List<JsonNode> alerts() throws Exception {
+    public List<JsonNode> alerts() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/api/v2/alerts")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -172,7 +173,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** The active alerts with this alertname and run_id. */
-    List<JsonNode> alerts(String alertname, String runId) throws Exception {
+    public List<JsonNode> alerts(String alertname, String runId) throws Exception {
         return alerts().stream().filter(a -> alertname.equals(a.path("labels").path("alertname").asText())
                 && runId.equals(a.path("labels").path("run_id").asText())).toList();
     }

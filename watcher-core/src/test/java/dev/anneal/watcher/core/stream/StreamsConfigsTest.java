@@ -18,7 +18,10 @@ class StreamsConfigsTest {
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/watcher")
-                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0")
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
+                .containsEntry(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, "10000")
+                .containsEntry(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, "2")
+                .containsEntry(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, "60000")
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1")
                 .containsEntry(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
                         "org.apache.kafka.common.serialization.Serdes$ByteArraySerde");
@@ -35,6 +38,8 @@ class StreamsConfigsTest {
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
                 StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 StreamsConfig.STATE_DIR_CONFIG, StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG,
+                StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG,
                 StreamsConfig.REPLICATION_FACTOR_CONFIG, StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
                 "consumer.session.timeout.ms", StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
         assertThat(p).containsEntry(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
