@@ -15,10 +15,19 @@ import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RunStatus;
+import dev.anneal.watcher.rules.model.Ack;
+import dev.anneal.watcher.rules.model.AuditRecord;
+import dev.anneal.watcher.rules.model.CommandOutcome;
+import dev.anneal.watcher.rules.model.CommandType;
+import dev.anneal.watcher.rules.model.OperatorCommand;
+import dev.anneal.watcher.rules.model.Silence;
+import dev.anneal.watcher.rules.model.SilenceMatcher;
 import dev.anneal.watcher.rules.model.Severity;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +177,7 @@ class RunStateCodecTest {
         assertThatThrownBy(() -> codec.decode("{\"version\": 99, \"runId\": \"r\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 99 is not 1");
         assertThatThrownBy(() -> codec.decode(new byte[] {BinaryRunStateFormat.MAGIC, 9}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 9 is not 2");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 9 is not 3 or 2");
     }
 
     @Test
@@ -270,6 +279,52 @@ class RunStateCodecTest {
                 .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"PENDING\""));
     }
 
+    /**
+     * States written by version 2 of the binary format (before runs had a life and operators a
+     * trail) still decode, with the same alerts, windows, latches and recommendations, as
+     * active runs with no silences, acknowledgements or audit. {@code run-state/binary-v2.tsv}
+     * was written by that version from the same records as the JSON fixture above (at every
+     * hundredth record, each run's state, in hex).
+     */
+    @Test
+    void statesStoredInBinaryVersion2StillDecode() throws Exception {
+        RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
+        RunStateCodec codec = new RunStateCodec(rs);
+        Map<String, byte[]> fixture = new LinkedHashMap<>();
+        try (InputStream in = RunStateCodecTest.class.getResourceAsStream("/run-state/binary-v2.tsv")) {
+            assertThat(in).as("fixture").isNotNull();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.split("\t", 2);
+                byte[] bytes = HexFormat.of().parseHex(parts[1]);
+                assertThat(bytes[1]).as("format version").isEqualTo((byte) 2);
+                fixture.put(parts[0] + " " + codec.decode(bytes).runId(), bytes);
+            }
+        }
+        assertThat(fixture).hasSize(12);
+        EngineHarness engine = EngineHarness.of(rs);
+        int i = 0;
+        int compared = 0;
+        for (TelemetryRecord r : records(1, 400)) {
+            engine.advanceTime(r.eventTime());
+            engine.process(r);
+            if (++i % 100 == 0) {
+                for (RunState kept : engine.runs().values()) {
+                    RunState fromV2 = codec.decode(fixture.get(i + " " + kept.runId()));
+                    assertThat(describe(rs, fromV2)).as("record %d, %s", i, kept.runId())
+                            .isEqualTo(describe(rs, kept));
+                    assertThat(fromV2.status()).isEqualTo(RunStatus.ACTIVE);
+                    assertThat(fromV2.silences()).isEmpty();
+                    assertThat(fromV2.audit()).isEmpty();
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(12);
+        assertThat(fixture.values()).as("the fixture covers firing alerts and latches")
+                .anyMatch(b -> codec.decode(b).latched() != null)
+                .anyMatch(b -> codec.decode(b).rules[0].state() == AlertState.FIRING);
+    }
+
     @Test
     void aChangedRuleStartsFreshFromABinaryStateWhileOthersKeepTheirs() throws Exception {
         RuleSet before = rules(Map.of());
@@ -344,7 +399,45 @@ class RunStateCodecTest {
                     rs.digest());
             run.lastKey = rnd.nextBoolean() ? null : action + "|" + rnd.nextInt(9);
         }
+        randomLife(run, rs, rnd);
         return run;
+    }
+
+    /** A random life and operator trail: status, end, records, acks, silences, command ids, audit. */
+    private static void randomLife(RunState run, RuleSet rs, Random rnd) {
+        if (rnd.nextBoolean()) {
+            run.status = RunStatus.ENDED;
+            run.endedAt = rnd.nextLong();
+            run.endReason = RunLifecycle.ENDED + TEXTS[rnd.nextInt(TEXTS.length)];
+        }
+        run.timed = rnd.nextBoolean();
+        run.lastRecordAt = run.timed ? rnd.nextLong() : 0;
+        run.records = rnd.nextInt(3) == 0 ? 0 : Math.abs(rnd.nextLong() >> 2);
+        run.lastSynthetic = rnd.nextBoolean();
+        for (CompiledRule rule : rs.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (st.state == AlertState.FIRING && rnd.nextBoolean()) {
+                st.ack = new Ack("c-" + rnd.nextInt(9), "alice", TEXTS[rnd.nextInt(TEXTS.length)], rnd.nextLong());
+            }
+        }
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            run.silences.add(new Silence("s-" + i, new SilenceMatcher(rnd.nextBoolean() ? null : "kl_high",
+                    rnd.nextBoolean() ? Map.of() : Map.of("pack", "anneal-gates", "x", TEXTS[rnd.nextInt(TEXTS.length)])),
+                    rnd.nextLong(), "bob", TEXTS[rnd.nextInt(TEXTS.length)]));
+        }
+        for (int i = rnd.nextInt(300); i > 0; i--) {
+            run.rememberCommand("cmd-" + rnd.nextInt(1000));
+        }
+        for (int i = rnd.nextInt(25); i > 0; i--) {
+            CommandType type = CommandType.values()[rnd.nextInt(CommandType.values().length)];
+            OperatorCommand c = new OperatorCommand("cmd-" + i, type, run.runId, "carol", "because " + i,
+                    rnd.nextLong() >> 4, type == CommandType.ACK ? "kl_high" : null,
+                    type == CommandType.SILENCE ? new SilenceMatcher(null, Map.of("severity", "critical")) : null,
+                    type == CommandType.SILENCE ? 60_000L * (1 + rnd.nextInt(100)) : 0,
+                    type == CommandType.UNSILENCE ? "s-1" : null, rnd.nextBoolean());
+            run.keepAudit(new AuditRecord(c, CommandOutcome.values()[rnd.nextInt(3)], TEXTS[rnd.nextInt(TEXTS.length)],
+                    rnd.nextLong(), rnd.nextInt(1000), rs.digest()));
+        }
     }
 
     private static SourcePosition position(Random rnd) {
@@ -391,7 +484,14 @@ class RunStateCodecTest {
         }
         sb.append(Arrays.toString(run.promotionStreak)).append(Arrays.toString(run.promotionReasons)).append('\n');
         sb.append(run.latched).append(' ').append(run.latchedEvidence).append('\n');
-        sb.append(run.last).append(' ').append(run.lastKey);
+        sb.append(run.last).append(' ').append(run.lastKey).append('\n');
+        sb.append(run.status).append(' ').append(run.endedAt).append(' ').append(run.endReason).append(' ')
+                .append(run.timed).append(' ').append(run.lastRecordAt).append(' ').append(run.records).append(' ')
+                .append(run.lastSynthetic).append('\n');
+        for (CompiledRule rule : rs.rules()) {
+            sb.append(run.rules[rule.index()].ack).append(' ');
+        }
+        sb.append('\n').append(run.silences).append('\n').append(run.commandIds).append('\n').append(run.audit);
         return sb.toString();
     }
 
