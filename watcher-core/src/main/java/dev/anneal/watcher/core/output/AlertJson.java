@@ -1,8 +1,11 @@
 package dev.anneal.watcher.core.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.anneal.watcher.rules.model.Ack;
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.Silence;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.TreeMap;
 
 /**
@@ -11,14 +14,19 @@ import java.util.TreeMap;
  *
  * <pre>
  * id, rule, run_id, state, severity, action, value, threshold, source, started_at, event_time,
- * labels, annotations, synthetic, rule_set
+ * labels, annotations, synthetic, rule_set, resolved_by, acked {command_id, actor, reason, at},
+ * silenced {id, until, actor, reason}
  * </pre>
  *
  * {@code state} and {@code severity} are lower case, {@code action} upper case; {@code value} and
  * {@code threshold} are numbers or null; {@code source} and {@code started_at} are positions
  * ({@code file:line} or {@code file:line[i]}); {@code labels} are sorted by name, annotations keep
- * the rule's order; {@code rule_set} is the rule-set digest. Nothing depends on the wall clock or
- * on hash-map order, so the same replay writes the same bytes.
+ * the rule's order; {@code rule_set} is the rule-set digest. {@code resolved_by} says what
+ * resolved the alert when its own condition did not (a run that ended, a rules reload; the
+ * annotation of the same name), else null. {@code acked} is the operator's acknowledgement of the
+ * alert and {@code silenced} the silence covering it (which keeps it from notifying and from
+ * changing the recommendation), each null when there is none; their times are ISO-8601 UTC.
+ * Nothing depends on the wall clock or on hash-map order, so the same replay writes the same bytes.
  */
 public final class AlertJson {
 
@@ -43,6 +51,29 @@ public final class AlertJson {
         Json.stringMap(g, "annotations", alert.annotations());
         g.writeBooleanField("synthetic", alert.synthetic());
         g.writeStringField("rule_set", alert.ruleSetDigest());
+        g.writeStringField("resolved_by", alert.resolvedBy());
+        Ack ack = alert.acked();
+        if (ack == null) {
+            g.writeNullField("acked");
+        } else {
+            g.writeObjectFieldStart("acked");
+            g.writeStringField("command_id", ack.commandId());
+            g.writeStringField("actor", ack.actor());
+            g.writeStringField("reason", ack.reason());
+            g.writeStringField("at", Instant.ofEpochMilli(ack.at()).toString());
+            g.writeEndObject();
+        }
+        Silence silence = alert.silenced();
+        if (silence == null) {
+            g.writeNullField("silenced");
+        } else {
+            g.writeObjectFieldStart("silenced");
+            g.writeStringField("id", silence.id());
+            g.writeStringField("until", Instant.ofEpochMilli(silence.until()).toString());
+            g.writeStringField("actor", silence.actor());
+            g.writeStringField("reason", silence.reason());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 

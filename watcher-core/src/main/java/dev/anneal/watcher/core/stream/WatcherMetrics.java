@@ -4,12 +4,19 @@ import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RejectionCategory;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's meters, with their names and tags in one place. Names and tag keys are public API
@@ -60,6 +67,22 @@ public final class WatcherMetrics {
      * keep their own series; this one answers "what kind of trouble, and how much" in one query.
      */
     public static final String ERRORS = "watcher_errors_total";
+    /**
+     * Gauge: the runs the daemon's stores hold, by current recommendation ({@value #TAG_ACTION}:
+     * PROMOTE ... ROLLBACK, or {@code NONE} before a run's first recommendation), {@value #TAG_STATUS}
+     * ({@code active}, {@code ended}: ended runs are kept until they expire) and {@value #TAG_SYNTHETIC}
+     * (whether the run's latest record was a QA drill's). Summed over the stream tasks of this instance.
+     */
+    public static final String RUNS = "watcher_runs";
+    /** Gauge: runs held by a FREEZE/ROLLBACK latch until an operator clears it, tagged {@value #TAG_ACTION} and {@value #TAG_SYNTHETIC}. */
+    public static final String RUNS_LATCHED = "watcher_runs_latched";
+    /**
+     * Gauge: firing alerts in the runs the stores hold, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY}
+     * and {@value #TAG_SYNTHETIC} (silenced and acknowledged ones included).
+     */
+    public static final String ALERTS_FIRING = "watcher_alerts_firing";
+    /** Operator commands handled, tagged {@value #TAG_TYPE} (clear, ack, ...) and {@value #TAG_OUTCOME} (applied, refused, duplicate). */
+    public static final String COMMANDS = "watcher_commands_total";
 
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
@@ -69,6 +92,10 @@ public final class WatcherMetrics {
     public static final String TAG_OUTPUT = "output";
     public static final String TAG_RESULT = "result";
     public static final String TAG_ERROR_CLASS = "error_class";
+    public static final String TAG_STATUS = "status";
+    public static final String TAG_SYNTHETIC = "synthetic";
+    public static final String TAG_TYPE = "type";
+    public static final String TAG_OUTCOME = "outcome";
 
     /** {@value #TAG_OUTPUT} value of alert outputs. */
     public static final String OUTPUT_ALERT = "alert";
@@ -82,6 +109,8 @@ public final class WatcherMetrics {
     private final Counter stateErrors;
     private final Timer alertLatency;
     private final Timer recommendationLatency;
+    /** The gauges' values by name and tags, shared by every stream task (each adds and removes its runs). */
+    private final Map<Meter.Id, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     /** Meters registered in {@code registry}. */
     public WatcherMetrics(MeterRegistry registry) {
@@ -182,6 +211,32 @@ public final class WatcherMetrics {
         Counter.builder(RECOMMENDATIONS).tag(TAG_ACTION, recommendation.action().name()).register(registry)
                 .increment();
     }
+
+    void command(AuditRecord audit) {
+        Counter.builder(COMMANDS).description("operator commands handled")
+                .tag(TAG_TYPE, audit.command().type().id()).tag(TAG_OUTCOME, audit.outcome().id())
+                .register(registry).increment();
+    }
+
+    /**
+     * Adds {@code delta} to the gauge {@code name} with {@code tags} (tag key, value, ...),
+     * registering it at its first use. Stream tasks call it as their stores change.
+     */
+    void gauge(String name, long delta, String... tags) {
+        Tags t = Tags.of(tags);
+        Meter.Id id = new Meter.Id(name, t, null, null, Meter.Type.GAUGE);
+        gauges.computeIfAbsent(id, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).tags(t).description(GAUGE_HELP.get(name))
+                    .strongReference(true).register(registry);
+            return value;
+        }).addAndGet(delta);
+    }
+
+    private static final Map<String, String> GAUGE_HELP = Map.of(
+            RUNS, "runs held in the run-state stores, by current recommendation, status and synthetic mark",
+            RUNS_LATCHED, "runs held by a FREEZE or ROLLBACK latch until an operator clears it",
+            ALERTS_FIRING, "firing alerts of the runs held, by rule and severity (silenced and acknowledged included)");
 
     void stateError() {
         stateErrors.increment();

@@ -94,14 +94,23 @@ final class StreamHarness implements AutoCloseable {
 
     /**
      * An in-memory run-state store (no changelog) initialised on {@code context} and added to it,
-     * for driving the processor or the run store without a topology.
+     * with an in-memory silences store beside it, for driving the processor or the run store
+     * without a topology.
      */
     static KeyValueStore<String, byte[]> runStateStore(MockProcessorContext<byte[], byte[]> context) {
+        KeyValueStore<String, byte[]> silences = inMemoryStore(context, WatcherTopology.SILENCES_STORE);
+        context.addStateStore(silences);
+        KeyValueStore<String, byte[]> store = inMemoryStore(context, WatcherTopology.STORE);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private static KeyValueStore<String, byte[]> inMemoryStore(MockProcessorContext<byte[], byte[]> context,
+            String name) {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
         return store;
     }
 
