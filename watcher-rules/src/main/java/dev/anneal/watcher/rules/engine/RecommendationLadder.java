@@ -44,8 +44,12 @@ public final class RecommendationLadder {
         // Every change of alert state emits an event, and the latch only moves when an alert
         // fires; so with no event, no change in promotion and no latch (whose evidence follows
         // the latest confirmation), the recommendation cannot change and need not be recomputed.
+        // Unless the run had ended: its end resolved alerts without recomputing it.
         boolean promotion = promotionHolds(run);
-        if (alertsChanged || run.last == null || promotion != run.lastPromotionHolds || run.latched != null) {
+        boolean afresh = run.decideAfresh;
+        run.decideAfresh = false;
+        if (alertsChanged || run.last == null || promotion != run.lastPromotionHolds || run.latched != null
+                || afresh) {
             run.lastPromotionHolds = promotion;
             decide(run, record.position(), record.eventTime(), record.synthetic(), out);
         }

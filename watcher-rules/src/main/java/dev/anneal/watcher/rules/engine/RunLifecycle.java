@@ -97,12 +97,19 @@ public final class RunLifecycle {
         return record.kind() == RecordKind.REHEARSAL || record.kind() == RecordKind.RUN_END;
     }
 
-    /** Before an accepted record is evaluated: counts it, and a non-terminal one re-activates an ended run. */
+    /**
+     * Before an accepted record is evaluated: counts it, and a non-terminal one re-activates an
+     * ended run. A record for an ended run has its recommendation decided afresh: the one kept
+     * when the run ended may rest on alerts the end resolved.
+     */
     public void beforeRecord(RunState run, TelemetryRecord record) {
-        if (run.status == RunStatus.ENDED && !isTerminal(record)) {
-            run.status = RunStatus.ACTIVE;
-            run.endReason = null;
-            run.endedAt = 0;
+        if (run.status == RunStatus.ENDED) {
+            run.decideAfresh = true;
+            if (!isTerminal(record)) {
+                run.status = RunStatus.ACTIVE;
+                run.endReason = null;
+                run.endedAt = 0;
+            }
         }
         run.records++;
         run.lastSynthetic = record.synthetic();

@@ -60,6 +60,12 @@ public final class RunState {
     final LinkedHashSet<String> commandIds = new LinkedHashSet<>();
     /** The latest audit records of this run, oldest first, at most {@link #MAX_AUDIT}. */
     final Deque<AuditRecord> audit = new ArrayDeque<>();
+    /**
+     * The record being evaluated found the run ended: its recommendation (kept as it was when the
+     * run ended, although the run's alerts were resolved) is decided afresh at this record. Set
+     * and cleared within one step, so never stored.
+     */
+    boolean decideAfresh;
     /** Whether {@link DeadlineQueue} holds a lifecycle entry for this run (its bookkeeping; not stored). */
     boolean lifecycleQueued;
     /**
