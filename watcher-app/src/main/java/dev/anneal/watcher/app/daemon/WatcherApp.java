@@ -319,7 +319,7 @@ public final class WatcherApp {
         try {
             return new WatcherTopics(t.input(), t.inputPattern().map(Pattern::compile).orElse(null), t.alerts(),
                     t.recommendations(), t.dlq(), t.syntheticAlerts().orElse(null),
-                    t.syntheticRecommendations().orElse(null));
+                    t.syntheticRecommendations().orElse(null), t.commands(), t.audit());
         } catch (IllegalArgumentException e) {
             throw new StartupException(StartupException.Kind.CONFIG, "invalid topics: " + e.getMessage(), e);
         }
@@ -383,7 +383,7 @@ public final class WatcherApp {
 
     private void startStreams(WatcherTopics topics) throws StartupException {
         Topology topology = WatcherTopology.build(topics, rules, clock, metrics,
-                config.streams().absenceCheckInterval(), config.streams().runStateCache());
+                config.streams().absenceCheckInterval(), config.streams().runStateCache(), config.runs().policy());
         KafkaStreams s;
         try {
             s = new KafkaStreams(topology, KafkaClients.streams(config, bootstrapServers));
