@@ -584,7 +584,7 @@ public final class WatcherApp {
             if (s == null) {
                 throw new InvalidStateStoreException("Kafka Streams has not started");
             }
-            return new RunQueries(RunQueries.localStore(s), rules);
+            return new RunQueries(RunQueries.localStore(s), RunQueries.localSilences(s), rules);
         }
 
         @Override

@@ -52,28 +52,38 @@ public final class AlertJson {
         g.writeBooleanField("synthetic", alert.synthetic());
         g.writeStringField("rule_set", alert.ruleSetDigest());
         g.writeStringField("resolved_by", alert.resolvedBy());
-        Ack ack = alert.acked();
+        g.writeFieldName("acked");
+        ack(g, alert.acked());
+        g.writeFieldName("silenced");
+        silence(g, alert.silenced());
+        g.writeEndObject();
+    }
+
+    /** An acknowledgement as {@code {command_id, actor, reason, at}}, or null (also for {@code /api/runs/ID}). */
+    public static void ack(JsonGenerator g, Ack ack) throws IOException {
         if (ack == null) {
-            g.writeNullField("acked");
-        } else {
-            g.writeObjectFieldStart("acked");
-            g.writeStringField("command_id", ack.commandId());
-            g.writeStringField("actor", ack.actor());
-            g.writeStringField("reason", ack.reason());
-            g.writeStringField("at", Instant.ofEpochMilli(ack.at()).toString());
-            g.writeEndObject();
+            g.writeNull();
+            return;
         }
-        Silence silence = alert.silenced();
+        g.writeStartObject();
+        g.writeStringField("command_id", ack.commandId());
+        g.writeStringField("actor", ack.actor());
+        g.writeStringField("reason", ack.reason());
+        g.writeStringField("at", Instant.ofEpochMilli(ack.at()).toString());
+        g.writeEndObject();
+    }
+
+    /** A silence as {@code {id, until, actor, reason}}, or null (also for {@code /api/runs/ID}). */
+    public static void silence(JsonGenerator g, Silence silence) throws IOException {
         if (silence == null) {
-            g.writeNullField("silenced");
-        } else {
-            g.writeObjectFieldStart("silenced");
-            g.writeStringField("id", silence.id());
-            g.writeStringField("until", Instant.ofEpochMilli(silence.until()).toString());
-            g.writeStringField("actor", silence.actor());
-            g.writeStringField("reason", silence.reason());
-            g.writeEndObject();
+            g.writeNull();
+            return;
         }
+        g.writeStartObject();
+        g.writeStringField("id", silence.id());
+        g.writeStringField("until", Instant.ofEpochMilli(silence.until()).toString());
+        g.writeStringField("actor", silence.actor());
+        g.writeStringField("reason", silence.reason());
         g.writeEndObject();
     }
 

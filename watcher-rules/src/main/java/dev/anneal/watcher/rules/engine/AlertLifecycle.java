@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The alert state machine, the "alert state" stage of the data flow: given what {@link Engine}
@@ -326,13 +325,7 @@ public final class AlertLifecycle {
 
     /** An alert's labels: the rule's own plus those identifying it (Alertmanager matches alerts by these). */
     static Map<String, String> labels(CompiledRule rule, RunState run) {
-        Map<String, String> labels = new TreeMap<>(rule.labels());
-        labels.put("alertname", rule.id());
-        labels.put("run_id", run.runId);
-        labels.put("severity", rule.severity().id());
-        labels.put("action", rule.action().name());
-        labels.put("pack", rule.pack());
-        return labels;
+        return rule.alertLabels(run.runId);
     }
 
     /** The deterministic alert id: a digest of rule id, run id and the start position. */
