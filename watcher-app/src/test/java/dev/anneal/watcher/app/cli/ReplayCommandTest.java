@@ -156,7 +156,7 @@ class ReplayCommandTest {
             JsonNode n = JSON.readTree(line);
             assertThat(n.fieldNames()).toIterable().containsExactly("id", "rule", "run_id", "state", "severity",
                     "action", "value", "threshold", "source", "started_at", "event_time", "labels", "annotations",
-                    "synthetic", "rule_set");
+                    "synthetic", "rule_set", "resolved_by", "acked", "silenced");
         }
         assertThat(lines.get(0)).contains("\"rule\":\"loss_hold\"", "\"state\":\"firing\"",
                 "\"annotations\":{\"summary\":\"loss_total 1.5 >= 1\"}");
@@ -170,7 +170,7 @@ class ReplayCommandTest {
         assertThat(r.out()).isEqualTo(Files.readString(s, StandardCharsets.UTF_8));
         JsonNode n = JSON.readTree(r.out());
         assertThat(n.fieldNames()).toIterable().containsExactly("decision", "reasons", "rule_set", "records", "runs",
-                "rejected", "rule_errors");
+                "rejected", "rule_errors", "commands");
         assertThat(n.path("decision").asText()).isEqualTo("HOLD");
         assertThat(n.path("runs").get(0).path("run_id").asText()).isEqualTo("hold.jsonl");
         assertThat(n.path("rule_set").path("packs").get(0).asText()).isEqualTo("test-ladder");
