@@ -1,10 +1,13 @@
 package dev.anneal.watcher.rules.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,8 +21,10 @@ import java.util.function.Function;
  * when later records push the deadline back: when it comes up, the rule fires if its current
  * deadline has passed too, or is queued again at that deadline. So a queued deadline may be
  * earlier than the rule's current one, and firings due at the same clock advance follow the queued
- * deadlines. That is replay's order by definition; the golden replay outputs pin it. Not
- * thread-safe.
+ * deadlines. That is replay's order by definition; the golden replay outputs pin it. A run's
+ * lifecycle deadline can also move earlier (an operator adds a silence that ends before the run
+ * would end idle): then an earlier entry is queued, and the later one is dropped when it comes
+ * up. Not thread-safe.
  */
 public final class DeadlineQueue {
 
@@ -50,12 +55,8 @@ public final class DeadlineQueue {
 
     /** Queues the run's deadlines that have no entry yet; call after every change of the run. */
     public void update(RunState run) {
-        if (lifecycle != null && !run.lifecycleQueued) {
-            OptionalLong at = lifecycle.deadline(run);
-            if (at.isPresent()) {
-                queue.add(new Entry(at.getAsLong(), run.runId, LIFECYCLE));
-                run.lifecycleQueued = true;
-            }
+        if (lifecycle != null) {
+            queueLifecycle(run, lifecycle.deadline(run));
         }
         for (CompiledRule rule : engine.absenceRules()) {
             RuleState st = run.rules[rule.index()];
@@ -66,6 +67,14 @@ public final class DeadlineQueue {
                     st.deadlineQueued = true;
                 }
             }
+        }
+    }
+
+    /** Queues the run's lifecycle deadline unless an entry at or before it is queued. */
+    private void queueLifecycle(RunState run, OptionalLong at) {
+        if (at.isPresent() && at.getAsLong() < run.lifecycleQueuedAt) {
+            queue.add(new Entry(at.getAsLong(), run.runId, LIFECYCLE));
+            run.lifecycleQueuedAt = at.getAsLong();
         }
     }
 
@@ -80,6 +89,7 @@ public final class DeadlineQueue {
             return List.of();
         }
         List<Due> due = new ArrayList<>();
+        Set<RunState> lifecycleDue = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!queue.isEmpty() && queue.peek().at() <= now) {
             Entry e = queue.poll();
             RunState run = runs.apply(e.runId());
@@ -87,13 +97,17 @@ public final class DeadlineQueue {
                 continue; // the run expired and was deleted
             }
             if (e.rule() == LIFECYCLE) {
-                run.lifecycleQueued = false;
+                if (e.at() == run.lifecycleQueuedAt) {
+                    run.lifecycleQueuedAt = Long.MAX_VALUE;
+                }
                 OptionalLong at = lifecycle.deadline(run);
                 if (at.isPresent() && at.getAsLong() <= now) {
-                    due.add(Due.lifecycle(run));
-                } else if (at.isPresent()) {
-                    queue.add(new Entry(at.getAsLong(), e.runId(), LIFECYCLE));
-                    run.lifecycleQueued = true;
+                    // An entry superseded by an earlier one may come up in the same advance: once.
+                    if (lifecycleDue.add(run)) {
+                        due.add(Due.lifecycle(run));
+                    }
+                } else {
+                    queueLifecycle(run, at);
                 }
                 continue;
             }

@@ -66,8 +66,12 @@ public final class RunState {
      * and cleared within one step, so never stored.
      */
     boolean decideAfresh;
-    /** Whether {@link DeadlineQueue} holds a lifecycle entry for this run (its bookkeeping; not stored). */
-    boolean lifecycleQueued;
+    /**
+     * The time of the lifecycle entry {@link DeadlineQueue} holds for this run, {@code Long.MAX_VALUE}
+     * for none (its bookkeeping; not stored). Unlike absence deadlines, a lifecycle deadline can
+     * move earlier (a silence is added), which queues an earlier entry.
+     */
+    long lifecycleQueuedAt = Long.MAX_VALUE;
     /**
      * Pending or firing states, found in the stored bytes, of rules this rule set no longer has
      * (removed, or changed: another fingerprint). Filled by {@link RunStateCodec#decode}, emptied
