@@ -43,6 +43,8 @@ import java.util.Optional;
  *       - {epoch: 1.0, loss_total: 1.2} # a record or envelope (a mapping, or a list of them);
  *                                       # its own fields win over the defaults
  *       - 'not json'                    # a string is fed verbatim (no defaults) as the line's text
+ *     commands:                        # optional operator commands ({@link ScenarioCommands})
+ *       - {after: 1, type: ack, rule: kl_threshold}
  *     expect:                          # at least one key; omitted keys are not checked
  *       alerts: [{at: 1, rule: kl_threshold, state: firing}]   # complete, ordered
  *       recommendations: [{at: 1, action: HOLD}]              # complete, ordered
@@ -50,6 +52,7 @@ import java.util.Optional;
  *       runs: {run-a: HOLD}            # complete
  *       rejected: 0                    # or [{at: 3, reason: missing keys}]
  *       rule_errors: 0                 # or [{rule: r, count: 1, at: 2, message: text}]
+ *       commands: [{type: ack, outcome: applied}]              # complete, ordered
  * </pre>
  */
 public final class ScenarioLoader {

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * A {@link WatcherTopology} under a {@link TopologyTestDriver} with the daemon's own Streams
  * configuration ({@link StreamsConfigs}, exactly-once included), a settable clock that moves
- * together with the driver's wall clock, and the topics as strings (or bytes for dead letters).
+ * together with the driver's wall clock, and the topics as strings (or bytes for dead letters),
+ * the operator commands and audit topics included.
  */
 final class StreamHarness implements AutoCloseable {
 
@@ -50,6 +51,8 @@ final class StreamHarness implements AutoCloseable {
     final TestOutputTopic<String, String> alerts;
     final TestOutputTopic<String, String> recommendations;
     final TestOutputTopic<byte[], byte[]> dlq;
+    final TestInputTopic<String, String> commands;
+    final TestOutputTopic<String, String> audit;
 
     StreamHarness(Path stateDir, RuleSet ruleSet) {
         this(stateDir, new RuleSetHolder(ruleSet), new WatcherMetrics(), new MutableClock(START));
@@ -77,6 +80,8 @@ final class StreamHarness implements AutoCloseable {
         this.alerts = driver.createOutputTopic(topics.alerts(), d, d);
         this.recommendations = driver.createOutputTopic(topics.recommendations(), d, d);
         this.dlq = driver.createOutputTopic(topics.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.commands = driver.createInputTopic(topics.commands(), s, s);
+        this.audit = driver.createOutputTopic(topics.audit(), d, d);
     }
 
     /** anneal-gates (the default pack) with parameter overrides. */
