@@ -65,12 +65,19 @@ final class StreamHarness implements AutoCloseable {
     /** A harness with other output topics (the input stays {@link WatcherTopics#DEFAULT_INPUT}). */
     StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock,
             WatcherTopics topics) {
+        this(stateDir, rules, metrics, clock, topics, RunPolicy.DEFAULTS);
+    }
+
+    /** A harness whose runs end and expire as {@code runs} says. */
+    StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock,
+            WatcherTopics topics, RunPolicy runs) {
         this.clock = clock;
         this.rules = rules;
         this.metrics = metrics;
         this.topics = topics;
         Properties props = StreamsConfigs.defaults("test-driver:9092", stateDir);
-        this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics), props,
+        this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics,
+                WatcherTopology.DEFAULT_ABSENCE_INTERVAL, WatcherTopology.DEFAULT_RUN_STATE_CACHE, runs), props,
                 clock.instant());
         StringSerializer s = new StringSerializer();
         StringDeserializer d = new StringDeserializer();
@@ -134,13 +141,13 @@ final class StreamHarness implements AutoCloseable {
         return driver.getKeyValueStore(WatcherTopology.STORE);
     }
 
-    /** The changelog records written so far, key and value. */
+    /** The changelog records written so far, key and value (null for a tombstone). */
     List<Map.Entry<String, byte[]>> changelog() {
         TestOutputTopic<String, byte[]> out = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
                 new ByteArrayDeserializer());
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
         for (TestRecord<String, byte[]> r : out.readRecordsToList()) {
-            entries.add(Map.entry(r.key(), r.value()));
+            entries.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())); // a tombstone has no value
         }
         return entries;
     }
