@@ -49,6 +49,15 @@ class RunLifecycleIT {
                 c.log(), c.notifier(), runs);
     }
 
+    /** {@code GET /api/runs/ID}, for a condition to poll (503 while the store is not queryable). */
+    private static ItSupport.Response runResponse(String base, String runId) {
+        try {
+            return get(base + "/api/runs/" + runId);
+        } catch (Exception e) {
+            throw new AssertionError("GET /api/runs/" + runId + " failed", e);
+        }
+    }
+
     private static String runEnd(String runId) {
         return "{\"run_id\": \"" + runId + "\", \"kind\": \"run_end\", \"data\": {\"reason\": \"training done\"}}";
     }
@@ -82,9 +91,9 @@ class RunLifecycleIT {
         try (TopicReader recommendations = new TopicReader(KAFKA.bootstrapServers(), names.recommendations())) {
             KafkaTopics.send(KAFKA.bootstrapServers(), names.input(), "run-idle", healthy());
             assertThat(field(TopicReader.value(recommendations.await(1).get(0)), "action")).isEqualTo("PASS");
-            Await.until("run-idle ended idle", () -> get(base + "/api/runs/run-idle").body()
+            Await.until("run-idle ended idle", () -> runResponse(base, "run-idle").body()
                     .contains("\"end_reason\":\"run ended: idle for 3s\""));
-            Await.until("run-idle expired from /api/runs", () -> get(base + "/api/runs/run-idle").status() == 404);
+            Await.until("run-idle expired from /api/runs", () -> runResponse(base, "run-idle").status() == 404);
             assertThat(get(base + "/api/runs").body()).doesNotContain("run-idle");
 
             ConsumerRecord<byte[], byte[]> tombstone = recommendations.await(2).get(1);
