@@ -43,7 +43,7 @@ import org.slf4j.event.Level;
  * decodes only the runs whose deadline is due. The same index feeds the run and alert gauges.
  * An expired run is deleted ({@link #delete}), which writes a tombstone to the changelog.
  */
-final class KeyValueRunStore implements RunStore {
+public final class KeyValueRunStore implements RunStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyValueRunStore.class);
 
@@ -74,6 +74,27 @@ final class KeyValueRunStore implements RunStore {
         cache.clear();
         // Rebuilt by the walk of every run that follows (RecordPipeline.switchRules).
         index.use(next);
+    }
+
+    /**
+     * A store over {@code store} outside Kafka Streams: for tools that run the daemon's pipeline
+     * on a key-value store of their own (the run-store benchmark, {@code watcher bench runs}).
+     *
+     * @param cacheCapacity decoded run states kept in memory ({@link WatcherTopology#DEFAULT_RUN_STATE_CACHE})
+     */
+    public static KeyValueRunStore over(KeyValueStore<String, byte[]> store, int cacheCapacity,
+            WatcherMetrics metrics) {
+        return new KeyValueRunStore(store, new RunStateCache(cacheCapacity), metrics);
+    }
+
+    /** How many runs the deadline index tracks: every stored run, once the store was scanned. */
+    public int trackedRuns() {
+        return index.size();
+    }
+
+    /** How many tracked runs have a deadline in the index. */
+    public int runsWithDeadline() {
+        return index.deadlines();
     }
 
     /** The task closes: its runs leave the gauges (the next owner of the partition counts them). */
