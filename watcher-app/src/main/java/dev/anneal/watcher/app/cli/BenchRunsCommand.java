@@ -1,5 +1,6 @@
 package dev.anneal.watcher.app.cli;
 
+import dev.anneal.watcher.app.bench.MachineInfo;
 import dev.anneal.watcher.app.bench.RunStoreBenchmark;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleLoadException;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -73,6 +75,10 @@ public final class BenchRunsCommand implements Callable<Integer> {
         out.println("Command: `" + commandLine() + "`");
         out.println();
         out.print(RunStoreBenchmark.toMarkdown(cases, expiry));
+        MachineInfo m = MachineInfo.current();
+        out.printf(Locale.ROOT, "%nMachine: %s, %d available processors, max heap %.1f GiB, JDK %s, system load "
+                + "average (1 min) at the end %.2f.%n", m.cpu(), m.processors(), m.maxHeapBytes() / (double) (1L << 30),
+                m.java(), MachineInfo.loadAverage());
         out.flush();
         return ExitCodes.OK;
     }
