@@ -14,8 +14,8 @@ import java.util.TreeMap;
  *
  * <pre>
  * id, rule, run_id, state, severity, action, value, threshold, source, started_at, event_time,
- * labels, annotations, synthetic, rule_set, resolved_by, acked {command_id, actor, reason, at},
- * silenced {id, until, actor, reason}
+ * labels, annotations, synthetic, rule_set, resolved_by, acked {command_id, by, reason, at},
+ * silenced {silence_id, until, by, reason}
  * </pre>
  *
  * {@code state} and {@code severity} are lower case, {@code action} upper case; {@code value} and
@@ -59,7 +59,7 @@ public final class AlertJson {
         g.writeEndObject();
     }
 
-    /** An acknowledgement as {@code {command_id, actor, reason, at}}, or null (also for {@code /api/runs/ID}). */
+    /** An acknowledgement as {@code {command_id, by, reason, at}}, or null (also for {@code /api/runs/ID}). */
     public static void ack(JsonGenerator g, Ack ack) throws IOException {
         if (ack == null) {
             g.writeNull();
@@ -67,22 +67,22 @@ public final class AlertJson {
         }
         g.writeStartObject();
         g.writeStringField("command_id", ack.commandId());
-        g.writeStringField("actor", ack.actor());
+        g.writeStringField("by", ack.actor());
         g.writeStringField("reason", ack.reason());
         g.writeStringField("at", Instant.ofEpochMilli(ack.at()).toString());
         g.writeEndObject();
     }
 
-    /** A silence as {@code {id, until, actor, reason}}, or null (also for {@code /api/runs/ID}). */
+    /** A silence as {@code {silence_id, until, by, reason}}, or null (also for {@code /api/runs/ID}). */
     public static void silence(JsonGenerator g, Silence silence) throws IOException {
         if (silence == null) {
             g.writeNull();
             return;
         }
         g.writeStartObject();
-        g.writeStringField("id", silence.id());
+        g.writeStringField("silence_id", silence.id());
         g.writeStringField("until", Instant.ofEpochMilli(silence.until()).toString());
-        g.writeStringField("actor", silence.actor());
+        g.writeStringField("by", silence.actor());
         g.writeStringField("reason", silence.reason());
         g.writeEndObject();
     }

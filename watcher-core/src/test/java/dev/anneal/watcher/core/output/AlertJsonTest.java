@@ -39,9 +39,9 @@ class AlertJsonTest {
                 new Ack("c-1", "alice", "on it", at),
                 new Silence("c-2", new SilenceMatcher("kl_threshold", Map.of()), at + 7_200_000, "bob", "known"));
         assertThat(AlertJson.toJson(marked)).endsWith("\"rule_set\":\"sha256:00112233aabbccdd\",\"resolved_by\":null,"
-                + "\"acked\":{\"command_id\":\"c-1\",\"actor\":\"alice\",\"reason\":\"on it\","
+                + "\"acked\":{\"command_id\":\"c-1\",\"by\":\"alice\",\"reason\":\"on it\","
                 + "\"at\":\"2026-12-04T11:02:04Z\"},"
-                + "\"silenced\":{\"id\":\"c-2\",\"until\":\"2026-12-04T13:02:04Z\",\"actor\":\"bob\","
+                + "\"silenced\":{\"silence_id\":\"c-2\",\"until\":\"2026-12-04T13:02:04Z\",\"by\":\"bob\","
                 + "\"reason\":\"known\"}}");
 
         Map<String, String> annotations = new LinkedHashMap<>(plain.annotations());

@@ -177,8 +177,8 @@ class DifferentialTest {
                 "entropy-1 applied", "grad-3 applied");
         assertThat(replay.alerts).as("the ack and the silences re-publish alerts with their marks")
                 .anyMatch(a -> a.contains("\"acked\":{\"command_id\":\"grad-1\""))
-                .anyMatch(a -> a.contains("\"silenced\":{\"id\":\"grad-2\""))
-                .anyMatch(a -> a.contains("\"silenced\":{\"id\":\"all-1\""))
+                .anyMatch(a -> a.contains("\"silenced\":{\"silence_id\":\"grad-2\""))
+                .anyMatch(a -> a.contains("\"silenced\":{\"silence_id\":\"all-1\""))
                 .anyMatch(a -> a.contains("run ended: operator dave: run stopped by hand"));
     }
 

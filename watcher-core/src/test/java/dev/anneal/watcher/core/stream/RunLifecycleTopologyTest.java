@@ -143,7 +143,7 @@ class RunLifecycleTopologyTest {
             h.send("run-a", healthy());
             h.send("run-a", spike());
             assertThat(h.alerts.readValuesToList()).filteredOn(v -> field(v, "rule").equals("kl_gate"))
-                    .singleElement().satisfies(v -> assertThat(v).contains("\"silenced\":{\"id\":\"s-1\""));
+                    .singleElement().satisfies(v -> assertThat(v).contains("\"silenced\":{\"silence_id\":\"s-1\""));
             assertThat(new RunQueries(h.store(), h.driver.getKeyValueStore(WatcherTopology.SILENCES_STORE), h.rules)
                     .run("run-a").orElseThrow().silences()).extracting(s -> s.id()).containsExactly("s-1");
         }
