@@ -44,6 +44,8 @@ public final class WatcherMetrics {
     /**
      * Alert transitions the engine produced, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY} and
      * {@value #TAG_STATE} (pending, inactive, firing, resolved; only firing and resolved are published).
+     * A firing alert published again with an operator's acknowledgement or silence counts as firing
+     * once more.
      */
     public static final String ALERTS = "watcher_alerts_total";
     /** Recommendation changes published, tagged {@value #TAG_ACTION}. */
