@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -244,35 +246,10 @@ class RunStateCodecTest {
     void statesStoredAsJsonByEarlierVersionsStillDecode() throws Exception {
         RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
         RunStateCodec codec = new RunStateCodec(rs);
-        Map<String, byte[]> fixture = new LinkedHashMap<>();
-        try (InputStream in = RunStateCodecTest.class.getResourceAsStream("/run-state/legacy-json-v1.tsv")) {
-            assertThat(in).as("fixture").isNotNull();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String[] parts = line.split("\t", 2);
-                RunState decoded = codec.decode(parts[1].getBytes(StandardCharsets.UTF_8));
-                fixture.put(parts[0] + " " + decoded.runId(), parts[1].getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        assertThat(fixture).hasSize(12);
-        EngineHarness engine = EngineHarness.of(rs);
-        int i = 0;
-        int compared = 0;
-        for (TelemetryRecord r : records(1, 400)) {
-            engine.advanceTime(r.eventTime());
-            engine.process(r);
-            if (++i % 100 == 0) {
-                for (RunState kept : engine.runs().values()) {
-                    byte[] json = fixture.get(i + " " + kept.runId());
-                    assertThat(json).as("fixture entry %d %s", i, kept.runId()).isNotNull();
-                    assertThat(json[0]).isEqualTo((byte) '{');
-                    RunState fromJson = codec.decode(json);
-                    assertThat(describe(rs, fromJson)).as("record %d, %s", i, kept.runId())
-                            .isEqualTo(describe(rs, kept));
-                    compared++;
-                }
-            }
-        }
-        assertThat(compared).isEqualTo(12);
+        Map<String, byte[]> fixture = fixture("/run-state/legacy-json-v1.tsv", codec,
+                text -> text.getBytes(StandardCharsets.UTF_8));
+        assertThat(fixture.values()).allSatisfy(json -> assertThat(json[0]).isEqualTo((byte) '{'));
+        assertThat(compareWithFixture(rs, codec, fixture, fromJson -> { })).isEqualTo(12);
         assertThat(fixture.values()).as("the fixture covers firing alerts, latches and windows")
                 .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"FIRING\""))
                 .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"latched\":\"ROLLBACK\""))
@@ -290,17 +267,42 @@ class RunStateCodecTest {
     void statesStoredInBinaryVersion2StillDecode() throws Exception {
         RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
         RunStateCodec codec = new RunStateCodec(rs);
+        Map<String, byte[]> fixture = fixture("/run-state/binary-v2.tsv", codec, HexFormat.of()::parseHex);
+        assertThat(fixture.values()).allSatisfy(bytes -> assertThat(bytes[1]).as("format version")
+                .isEqualTo((byte) 2));
+        assertThat(compareWithFixture(rs, codec, fixture, fromV2 -> {
+            assertThat(fromV2.status()).isEqualTo(RunStatus.ACTIVE);
+            assertThat(fromV2.silences()).isEmpty();
+            assertThat(fromV2.audit()).isEmpty();
+        })).isEqualTo(12);
+        assertThat(fixture.values()).as("the fixture covers firing alerts and latches")
+                .anyMatch(b -> codec.decode(b).latched() != null)
+                .anyMatch(b -> codec.decode(b).rules[0].state() == AlertState.FIRING);
+    }
+
+    /** A fixture of stored states, one {@code RECORD<TAB>STATE} per line, keyed {@code "RECORD RUN"}. */
+    private static Map<String, byte[]> fixture(String resource, RunStateCodec codec, Function<String, byte[]> bytes)
+            throws Exception {
         Map<String, byte[]> fixture = new LinkedHashMap<>();
-        try (InputStream in = RunStateCodecTest.class.getResourceAsStream("/run-state/binary-v2.tsv")) {
+        try (InputStream in = RunStateCodecTest.class.getResourceAsStream(resource)) {
             assertThat(in).as("fixture").isNotNull();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.split("\t", 2);
-                byte[] bytes = HexFormat.of().parseHex(parts[1]);
-                assertThat(bytes[1]).as("format version").isEqualTo((byte) 2);
-                fixture.put(parts[0] + " " + codec.decode(bytes).runId(), bytes);
+                byte[] state = bytes.apply(parts[1]);
+                fixture.put(parts[0] + " " + codec.decode(state).runId(), state);
             }
         }
         assertThat(fixture).hasSize(12);
+        return fixture;
+    }
+
+    /**
+     * Feeds {@code records(1, 400)} to an engine that keeps its runs in memory and, at every
+     * hundredth record, compares each run with its stored copy in {@code fixture} (and hands the
+     * decoded copy to {@code check}); returns how many were compared.
+     */
+    private static int compareWithFixture(RuleSet rs, RunStateCodec codec, Map<String, byte[]> fixture,
+            Consumer<RunState> check) {
         EngineHarness engine = EngineHarness.of(rs);
         int i = 0;
         int compared = 0;
@@ -309,20 +311,17 @@ class RunStateCodecTest {
             engine.process(r);
             if (++i % 100 == 0) {
                 for (RunState kept : engine.runs().values()) {
-                    RunState fromV2 = codec.decode(fixture.get(i + " " + kept.runId()));
-                    assertThat(describe(rs, fromV2)).as("record %d, %s", i, kept.runId())
+                    byte[] stored = fixture.get(i + " " + kept.runId());
+                    assertThat(stored).as("fixture entry %d %s", i, kept.runId()).isNotNull();
+                    RunState decoded = codec.decode(stored);
+                    assertThat(describe(rs, decoded)).as("record %d, %s", i, kept.runId())
                             .isEqualTo(describe(rs, kept));
-                    assertThat(fromV2.status()).isEqualTo(RunStatus.ACTIVE);
-                    assertThat(fromV2.silences()).isEmpty();
-                    assertThat(fromV2.audit()).isEmpty();
+                    check.accept(decoded);
                     compared++;
                 }
             }
         }
-        assertThat(compared).isEqualTo(12);
-        assertThat(fixture.values()).as("the fixture covers firing alerts and latches")
-                .anyMatch(b -> codec.decode(b).latched() != null)
-                .anyMatch(b -> codec.decode(b).rules[0].state() == AlertState.FIRING);
+        return compared;
     }
 
     @Test
