@@ -66,6 +66,7 @@ final class BenchTopologies {
     /** The topics of the watcher application {@code appId} reading {@code input}: its outputs named after it. */
     static WatcherTopics watcherTopics(String appId, String input) {
         return new WatcherTopics(List.of(input), null, appId + ".alerts", appId + ".recommendations",
-                appId + ".dlq");
+                appId + ".dlq")
+                .withOperatorTopics(appId + ".commands", appId + ".audit");
     }
 }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchCommand.Daemon.class,
+        subcommands = {BenchCommand.Daemon.class, BenchRunsCommand.class},
         description = {
             "Benchmark replay against parsing the same file with Jackson alone, in one run: a token-only pass, "
                     + "an ObjectMapper.readTree pass (the ceiling) and a replay with the rule pack, each warmed up "
@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
                     + "written to --file first if that file does not exist.",
             "Prints a markdown report on stdout (figures, target verdict, memory, machine); progress on stderr.",
             "Give the JVM enough heap for the passes, e.g. java -Xmx4g -jar watcher.jar bench.",
-            "`watcher bench daemon` benchmarks the Kafka Streams daemon instead (see its --help)."},
+            "`watcher bench daemon` benchmarks the Kafka Streams daemon instead (see its --help); `watcher bench runs` "
+                    + "the daemon's run store (clock advances, expiry)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCodes.OK + ":the benchmark ran (whether or not the target was met)",

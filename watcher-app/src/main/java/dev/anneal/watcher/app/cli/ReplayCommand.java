@@ -3,21 +3,25 @@ package dev.anneal.watcher.app.cli;
 import dev.anneal.watcher.core.decode.DecodeOptions;
 import dev.anneal.watcher.core.decode.InputFormat;
 import dev.anneal.watcher.core.decode.Rejection;
+import dev.anneal.watcher.core.output.CommandFormatException;
 import dev.anneal.watcher.core.output.FiredAlerts;
 import dev.anneal.watcher.core.output.JsonLinesWriter;
 import dev.anneal.watcher.core.output.SummaryJson;
 import dev.anneal.watcher.core.output.TextReport;
+import dev.anneal.watcher.core.replay.CommandSchedule;
 import dev.anneal.watcher.core.replay.Replay;
 import dev.anneal.watcher.core.replay.ReplayListener;
 import dev.anneal.watcher.core.replay.ReplayOptions;
 import dev.anneal.watcher.core.replay.ReplayResult;
 import dev.anneal.watcher.core.replay.StrictRejectionException;
 import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RunLifecycle;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleLoadException;
 import dev.anneal.watcher.rules.load.RuleSets;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.yaml.Durations;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -27,6 +31,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +68,9 @@ import picocli.CommandLine.Spec;
             ExitCodes.FREEZE + ":--exit-on-failure and the decision is FREEZE",
             ExitCodes.ROLLBACK + ":--exit-on-failure and the decision is ROLLBACK",
             ExitCodes.USAGE + ":bad usage (unknown option, bad --format, no INPUT)",
-            ExitCodes.DATA_ERROR + ":--strict and a record was rejected (position and reason on stderr)",
-            ExitCodes.NO_INPUT + ":an INPUT file does not exist or cannot be read",
+            ExitCodes.DATA_ERROR + ":--strict and a record was rejected (position and reason on stderr), or a bad "
+                    + "--commands line",
+            ExitCodes.NO_INPUT + ":an INPUT file (or the --commands file) does not exist or cannot be read",
             ExitCodes.IO_ERROR + ":reading an input or writing an output failed",
             ExitCodes.CONFIG + ":invalid rule file, unknown pack or bad --param"})
 public final class ReplayCommand implements Callable<Integer> {
@@ -113,6 +119,17 @@ public final class ReplayCommand implements Callable<Integer> {
             + "counting and reporting it.")
     boolean strict;
 
+    @Option(names = "--commands", paramLabel = "FILE",
+            description = "Apply recorded operator commands where the daemon applied them: NDJSON of commands with "
+                    + "\"after_records\": N (apply after the run's N-th accepted record), or audit records as "
+                    + "'watcher tail audit --json' prints them. Their outcomes go into the summary and the report.")
+    Path commandsFile;
+
+    @Option(names = "--end-after-idle", paramLabel = "DURATION", defaultValue = "6h",
+            description = "End a run after this long without a record, on event time, as the daemon's "
+                    + "runs.end_after_idle does (0: never). Default: ${DEFAULT-VALUE}.")
+    String endAfterIdle;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "Telemetry files to replay, in order; '-' reads standard input.")
     List<String> inputs;
@@ -131,14 +148,20 @@ public final class ReplayCommand implements Callable<Integer> {
         if (inputs.stream().filter(RunIds.STDIN_ARG::equals).count() > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "'-' (standard input) can be given only once");
         }
+        Duration idle = endAfterIdle.equals("0") ? Duration.ZERO : Durations.parse(endAfterIdle).orElseThrow(
+                () -> new CommandLine.ParameterException(spec.commandLine(), "--end-after-idle: expected a duration "
+                        + "such as 30m, 6h or 7d, or 0, got '" + endAfterIdle + "'"));
         RuleSet ruleSet = RuleSets.compile(rules, params);
         List<Input> resolved = resolveInputs();
-        ReplayOptions options = new ReplayOptions(new DecodeOptions(format, Optional.ofNullable(runId)), strict);
+        CommandSchedule commands = readCommands();
+        ReplayOptions options = new ReplayOptions(new DecodeOptions(format, Optional.ofNullable(runId)), strict,
+                new RunLifecycle.Policy(idle.toMillis(), RunLifecycle.Policy.DEFAULTS.retainEndedMillis()));
 
         FiredAlerts fired = new FiredAlerts();
         ReplayResult result;
         try (JsonLinesWriter alerts = alertsFile == null ? null : JsonLinesWriter.alerts(create(alertsFile))) {
-            Replay replay = new Replay(ruleSet, options, alerts == null ? fired : new Tee(fired, alerts));
+            Replay replay = new Replay(ruleSet, options, alerts == null ? fired : new Tee(fired, alerts))
+                    .commands(commands);
             for (Input input : resolved) {
                 try (InputStream in = input.open(stdin)) {
                     replay.replay(input.sourceName(), in, input.runId());
@@ -156,6 +179,21 @@ public final class ReplayCommand implements Callable<Integer> {
         out.print(json ? SummaryJson.toJson(result) : TextReport.render(result, fired));
         out.flush();
         return exitOnFailure ? ExitCodes.forDecision(result.decision()) : ExitCodes.OK;
+    }
+
+    /** The {@code --commands} file, read before anything is replayed (a bad line fails fast with exit 65). */
+    private CommandSchedule readCommands() throws CommandFailure, IOException {
+        if (commandsFile == null) {
+            return CommandSchedule.NONE;
+        }
+        if (!Files.isRegularFile(commandsFile) || !Files.isReadable(commandsFile)) {
+            throw new CommandFailure(ExitCodes.NO_INPUT, "commands file not found or not readable: " + commandsFile);
+        }
+        try (InputStream in = Files.newInputStream(commandsFile)) {
+            return CommandSchedule.read(commandsFile.toString(), in);
+        } catch (CommandFormatException e) {
+            throw new CommandFailure(ExitCodes.DATA_ERROR, "bad commands file: " + e.getMessage());
+        }
     }
 
     /** Checks every input before any is replayed, so a typo fails fast with nothing written. */

@@ -114,6 +114,16 @@ public final class ConfigKeys {
                     + "instead of topics.recommendations. 'none' turns quarantine off: they go to "
                     + "topics.recommendations, marked.");
 
+    public static final ConfigKey<String> TOPICS_COMMANDS = ConfigKey.scalar("topics", "commands",
+            ValueType.TOPIC_NAME, WatcherTopics.DEFAULT_COMMANDS, "--commands-topic",
+            "Operator commands (clear, ack, silence, unsilence, end: JSON, keyed by run id) that the daemon applies in "
+                    + "order with each run's records; created with as many partitions as the telemetry topic.");
+
+    public static final ConfigKey<String> TOPICS_AUDIT = ConfigKey.scalar("topics", "audit",
+            ValueType.TOPIC_NAME, WatcherTopics.DEFAULT_AUDIT, "--audit-topic",
+            "Where the outcome of every operator command (applied, refused, duplicate) is published: JSON, keyed by "
+                    + "run id; append-only, created with a one-year retention.");
+
     public static final ConfigKey<Integer> TOPICS_PARTITIONS = ConfigKey.scalar("topics", "partitions",
             ValueType.brokerDefaultOr(MAX_PARTITIONS), 3, "--partitions",
             "Partition count for the topics the watcher creates when they are missing (existing topics are "
@@ -181,6 +191,23 @@ public final class ConfigKeys {
             Duration.ofMillis(StreamsConfigs.DEFAULT_PROBING_REBALANCE_INTERVAL_MS), "--probing-rebalance-interval",
             "Kafka Streams probing.rebalance.interval.ms: how often warmed-up copies are checked and given their "
                     + "tasks (at least 1m).");
+
+    // ---- runs: how long runs live ------------------------------------------------------------------------------
+
+    public static final ConfigKey<Duration> RUNS_END_AFTER_IDLE = ConfigKey.scalar("runs", "end_after_idle",
+            ValueType.DURATION_OR_ZERO, Duration.ofHours(6), "--end-after-idle",
+            "End a run that accepted no record for this long (wall clock): its open alerts resolve, its final "
+                    + "recommendation stays. 0: runs end only by a terminal record or an operator's 'watcher end'.");
+
+    public static final ConfigKey<Duration> RUNS_RETAIN_ENDED = ConfigKey.scalar("runs", "retain_ended",
+            ValueType.DURATION_OR_ZERO, Duration.ofDays(7), "--retain-ended",
+            "Keep an ended run's state readable (/api/runs) this long, then delete it from the run-state store and "
+                    + "its changelog. 0: delete it at the next absence check.");
+
+    public static final ConfigKey<Boolean> RUNS_DELETE_RECOMMENDATIONS = ConfigKey.scalar("runs",
+            "delete_recommendations", ValueType.BOOLEAN, false, "--delete-recommendations",
+            "When a run expires, also remove its recommendation from topics.recommendations (a tombstone: key run "
+                    + "id, null value); readers of that topic must expect tombstones.");
 
     // ---- rules --------------------------------------------------------------------------------------------------
 
@@ -308,12 +335,13 @@ public final class ConfigKeys {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, KAFKA_STARTUP_TIMEOUT,
             EMBEDDED_PORT, EMBEDDED_DATA_DIR,
             TOPICS_INPUT, TOPICS_INPUT_PATTERN, TOPICS_ALERTS, TOPICS_RECOMMENDATIONS, TOPICS_DLQ,
-            TOPICS_SYNTHETIC_ALERTS, TOPICS_SYNTHETIC_RECOMMENDATIONS,
+            TOPICS_SYNTHETIC_ALERTS, TOPICS_SYNTHETIC_RECOMMENDATIONS, TOPICS_COMMANDS, TOPICS_AUDIT,
             TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR,
             STREAMS_APPLICATION_ID, STREAMS_STATE_DIR, STREAMS_PROCESSING_GUARANTEE, STREAMS_COMMIT_INTERVAL_MS,
             STREAMS_ABSENCE_CHECK_INTERVAL, STREAMS_RUN_STATE_CACHE,
             STREAMS_STANDBY_REPLICAS, STREAMS_ACCEPTABLE_RECOVERY_LAG, STREAMS_MAX_WARMUP_REPLICAS,
             STREAMS_PROBING_REBALANCE_INTERVAL,
+            RUNS_END_AFTER_IDLE, RUNS_RETAIN_ENDED, RUNS_DELETE_RECOMMENDATIONS,
             RULES_PACKS, RULES_PARAMS, RULES_RELOAD,
             HTTP_ADDRESS, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD_ENV, HTTP_TLS_KEYSTORE_PASSWORD_FILE,
             HTTP_AUTH_TOKEN_ENV, HTTP_AUTH_TOKEN_FILE, HTTP_AUTH_PROTECT_METRICS,

@@ -99,7 +99,8 @@ public final class ConfigLoader {
                         s.value(ConfigKeys.TOPICS_RECOMMENDATIONS), s.value(ConfigKeys.TOPICS_DLQ),
                         s.value(ConfigKeys.TOPICS_PARTITIONS), s.value(ConfigKeys.TOPICS_REPLICATION_FACTOR),
                         quarantine(s.value(ConfigKeys.TOPICS_SYNTHETIC_ALERTS)),
-                        quarantine(s.value(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS))),
+                        quarantine(s.value(ConfigKeys.TOPICS_SYNTHETIC_RECOMMENDATIONS)),
+                        s.value(ConfigKeys.TOPICS_COMMANDS), s.value(ConfigKeys.TOPICS_AUDIT)),
                 new WatcherConfig.Streams(s.value(ConfigKeys.STREAMS_APPLICATION_ID),
                         s.value(ConfigKeys.STREAMS_STATE_DIR), s.value(ConfigKeys.STREAMS_PROCESSING_GUARANTEE),
                         s.value(ConfigKeys.STREAMS_COMMIT_INTERVAL_MS),
@@ -128,7 +129,9 @@ public final class ConfigLoader {
                                 s.value(ConfigKeys.NOTIFY_BREAKER_FAILURE_RATE),
                                 s.value(ConfigKeys.NOTIFY_BREAKER_WINDOW),
                                 s.value(ConfigKeys.NOTIFY_BREAKER_OPEN_DURATION),
-                                s.value(ConfigKeys.NOTIFY_RATE_LIMIT))));
+                                s.value(ConfigKeys.NOTIFY_RATE_LIMIT))),
+                new WatcherConfig.Runs(s.value(ConfigKeys.RUNS_END_AFTER_IDLE), s.value(ConfigKeys.RUNS_RETAIN_ENDED),
+                        s.value(ConfigKeys.RUNS_DELETE_RECOMMENDATIONS)));
     }
 
     /** A quarantine topic, or none when it is {@value ConfigKeys#QUARANTINE_OFF}. */

@@ -66,6 +66,16 @@ public final class ValueType<T> {
                     () -> new Invalid("expected a duration such as 500ms, 30s, 2m or 1h30m, got '" + text + "'")),
             ValueType::formatDuration);
 
+    /** A duration, or 0 for none (a lifecycle step that is turned off, or immediate). */
+    public static final ValueType<Duration> DURATION_OR_ZERO = new ValueType<>("DURATION",
+            "a duration such as 30m, 6h or 7d, or 0", true, text -> {
+                if (text.equals("0")) {
+                    return Duration.ZERO;
+                }
+                return Durations.parse(text).orElseThrow(
+                        () -> new Invalid("expected a duration such as 30m, 6h or 7d, or 0, got '" + text + "'"));
+            }, d -> d.isZero() ? "0" : formatDuration(d));
+
     /** A legal Kafka topic name. */
     public static final ValueType<String> TOPIC_NAME = new ValueType<>("TOPIC", "a topic name", true, text -> {
         if (!TOPIC.matcher(text).matches() || text.equals(".") || text.equals("..")) {

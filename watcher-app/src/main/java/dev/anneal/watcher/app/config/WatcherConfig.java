@@ -3,8 +3,11 @@ package dev.anneal.watcher.app.config;
 import dev.anneal.watcher.app.config.ValueType.HostPort;
 import dev.anneal.watcher.core.notify.NotifierSettings;
 import dev.anneal.watcher.core.notify.ReceiverSpec;
+import dev.anneal.watcher.core.stream.RunPolicy;
 import dev.anneal.watcher.core.stream.StreamsConfigs;
+import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.core.stream.WatcherTopology;
+import dev.anneal.watcher.rules.engine.RunLifecycle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -21,7 +24,7 @@ import java.util.Optional;
  * key, its default and its documentation are in {@link ConfigKeys}.
  */
 public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
-        Log log, Notify notifier) {
+        Log log, Notify notifier, Runs runs) {
 
     /** A configuration with the notifier off. */
     public WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
@@ -29,7 +32,14 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
         this(kafka, embedded, topics, streams, rules, http, log, Notify.disabled());
     }
 
+    /** A configuration with the default run lifecycle. */
+    public WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Streams streams, Rules rules, Http http,
+            Log log, Notify notifier) {
+        this(kafka, embedded, topics, streams, rules, http, log, notifier, Runs.DEFAULTS);
+    }
+
     public WatcherConfig {
+        Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(notifier, "notifier");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(embedded, "embedded");
@@ -48,17 +58,17 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
     /** A copy with other bootstrap servers (how the embedded broker's address reaches the clients). */
     public WatcherConfig withBootstrapServers(String servers) {
         return new WatcherConfig(new Kafka(Optional.of(servers), kafka.properties(), kafka.startupTimeout()),
-                embedded, topics, streams, rules, http, log, notifier);
+                embedded, topics, streams, rules, http, log, notifier, runs);
     }
 
     /** A copy with other rules (for tests and reload). */
     public WatcherConfig withRules(Rules newRules) {
-        return new WatcherConfig(kafka, embedded, topics, streams, newRules, http, log, notifier);
+        return new WatcherConfig(kafka, embedded, topics, streams, newRules, http, log, notifier, runs);
     }
 
     /** A copy with other notifier settings (for tests). */
     public WatcherConfig withNotify(Notify newNotify) {
-        return new WatcherConfig(kafka, embedded, topics, streams, rules, http, log, newNotify);
+        return new WatcherConfig(kafka, embedded, topics, streams, rules, http, log, newNotify, runs);
     }
 
     /**
@@ -103,16 +113,26 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
      * @param replicationFactor replication factor of created topics, -1 for the broker default
      * @param syntheticAlerts          quarantine topic for synthetic alerts, if any
      * @param syntheticRecommendations quarantine topic for synthetic recommendations, if any
+     * @param commands          operator commands
+     * @param audit             the audit trail of operator commands
      */
     public record Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
             String dlq, int partitions, int replicationFactor, Optional<String> syntheticAlerts,
-            Optional<String> syntheticRecommendations) {
+            Optional<String> syntheticRecommendations, String commands, String audit) {
 
         /** Topics without quarantine for synthetic outputs. */
         public Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
                 String dlq, int partitions, int replicationFactor) {
             this(input, inputPattern, alerts, recommendations, dlq, partitions, replicationFactor, Optional.empty(),
                     Optional.empty());
+        }
+
+        /** Topics with the default commands and audit topics. */
+        public Topics(List<String> input, Optional<String> inputPattern, String alerts, String recommendations,
+                String dlq, int partitions, int replicationFactor, Optional<String> syntheticAlerts,
+                Optional<String> syntheticRecommendations) {
+            this(input, inputPattern, alerts, recommendations, dlq, partitions, replicationFactor, syntheticAlerts,
+                    syntheticRecommendations, WatcherTopics.DEFAULT_COMMANDS, WatcherTopics.DEFAULT_AUDIT);
         }
 
         public Topics {
@@ -126,6 +146,33 @@ public record WatcherConfig(Kafka kafka, Embedded embedded, Topics topics, Strea
             Objects.requireNonNull(dlq, "dlq");
             Objects.requireNonNull(syntheticAlerts, "syntheticAlerts");
             Objects.requireNonNull(syntheticRecommendations, "syntheticRecommendations");
+            Objects.requireNonNull(commands, "commands");
+            Objects.requireNonNull(audit, "audit");
+        }
+    }
+
+    /**
+     * How long runs live ({@code runs.*}).
+     *
+     * @param endAfterIdle          end a run idle this long; zero never
+     * @param retainEnded           delete an ended run this long after it ended
+     * @param deleteRecommendations tombstone an expired run's recommendation too
+     */
+    public record Runs(Duration endAfterIdle, Duration retainEnded, boolean deleteRecommendations) {
+        /** The defaults: 6h, 7d, keep recommendations. */
+        public static final Runs DEFAULTS = new Runs(Duration.ofHours(6), Duration.ofDays(7), false);
+
+        public Runs {
+            if (endAfterIdle == null || endAfterIdle.isNegative() || retainEnded == null || retainEnded.isNegative()) {
+                throw new IllegalArgumentException("run lifecycle durations must be >= 0, were " + endAfterIdle
+                        + " and " + retainEnded);
+            }
+        }
+
+        /** The daemon's run policy. */
+        public RunPolicy policy() {
+            return new RunPolicy(new RunLifecycle.Policy(endAfterIdle.toMillis(), retainEnded.toMillis()),
+                    deleteRecommendations);
         }
     }
 

@@ -317,7 +317,7 @@ public final class WatcherApp {
         try {
             return new WatcherTopics(t.input(), t.inputPattern().map(Pattern::compile).orElse(null), t.alerts(),
                     t.recommendations(), t.dlq(), t.syntheticAlerts().orElse(null),
-                    t.syntheticRecommendations().orElse(null));
+                    t.syntheticRecommendations().orElse(null), t.commands(), t.audit());
         } catch (IllegalArgumentException e) {
             throw new StartupException(StartupException.Kind.CONFIG, "invalid topics: " + e.getMessage(), e);
         }
@@ -353,7 +353,8 @@ public final class WatcherApp {
      */
     private void startHttp() throws StartupException {
         CommandClient commands = new CommandClient(KafkaClients.consumer(config, bootstrapServers,
-                "watcher-api-commands"), "watcher-api-commands", CommandClient.Topics.DEFAULTS,
+                "watcher-api-commands"), "watcher-api-commands",
+                new CommandClient.Topics(config.topics().commands(), config.topics().audit()),
                 config.kafka().startupTimeout());
         started.push(commands::close);
         http = HttpStartup.serve(config.http(), env, WatcherRoutes.run(new Source(),
@@ -366,7 +367,7 @@ public final class WatcherApp {
 
     private void startStreams(WatcherTopics topics) throws StartupException {
         Topology topology = WatcherTopology.build(topics, rules, clock, metrics,
-                config.streams().absenceCheckInterval(), config.streams().runStateCache());
+                config.streams().absenceCheckInterval(), config.streams().runStateCache(), config.runs().policy());
         KafkaStreams s;
         try {
             s = new KafkaStreams(topology, KafkaClients.streams(config, bootstrapServers));
@@ -569,7 +570,7 @@ public final class WatcherApp {
             if (s == null) {
                 throw new InvalidStateStoreException("Kafka Streams has not started");
             }
-            return new RunQueries(RunQueries.localStore(s), rules);
+            return new RunQueries(RunQueries.localStore(s), RunQueries.localSilences(s), rules);
         }
 
         @Override

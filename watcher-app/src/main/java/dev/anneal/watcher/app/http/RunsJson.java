@@ -2,15 +2,20 @@ package dev.anneal.watcher.app.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.anneal.watcher.core.output.AlertJson;
+import dev.anneal.watcher.core.output.AuditJson;
 import dev.anneal.watcher.core.output.RecommendationJson;
 import dev.anneal.watcher.core.stream.RunQueries.ActiveAlert;
 import dev.anneal.watcher.core.stream.RunQueries.RunDetail;
 import dev.anneal.watcher.core.stream.RunQueries.RunOverview;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Evidence;
+import dev.anneal.watcher.rules.model.Silence;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,8 +36,8 @@ final class RunsJson {
     }
 
     /**
-     * {@code {"runs": [{"run_id", "action", "latched", "reasons", "active_alerts", "changed_at", "synthetic"}],
-     * "rule_set"}}.
+     * {@code {"runs": [{"run_id", "action", "latched", "reasons", "active_alerts", "changed_at", "status",
+     * "records", "last_record_at", "synthetic"}], "rule_set"}}; times are ISO-8601 UTC or null.
      */
     static byte[] runs(List<RunOverview> runs, String ruleSet) {
         return json(g -> {
@@ -46,6 +51,9 @@ final class RunsJson {
                 strings(g, "reasons", r.reasons());
                 g.writeNumberField("active_alerts", r.activeAlerts());
                 position(g, "changed_at", r.changedAt());
+                g.writeStringField("status", r.status().id());
+                g.writeNumberField("records", r.records());
+                time(g, "last_record_at", r.lastRecordAt());
                 g.writeBooleanField("synthetic", r.synthetic());
                 g.writeEndObject();
             }
@@ -57,7 +65,9 @@ final class RunsJson {
 
     /**
      * {@code {"run_id", "recommendation": {...} | null, "latched": "FREEZE" | null, "active_alerts": [...],
-     * "evidence": [...], "rule_set"}}.
+     * "evidence": [...], "rule_set", "status", "ended_at", "end_reason", "records", "last_record_at",
+     * "silences": [...], "audit": [...]}}: each active alert with its {@code acked} and {@code silenced}
+     * (as in the alert JSON), each audit record as on the audit topic; times are ISO-8601 UTC or null.
      */
     static byte[] run(RunDetail d) {
         return json(g -> {
@@ -83,6 +93,10 @@ final class RunsJson {
                 position(g, "started_at", a.startedAt());
                 position(g, "last_source", a.lastSource());
                 strings(g, "reasons", a.reasons());
+                g.writeFieldName("acked");
+                AlertJson.ack(g, a.acked());
+                g.writeFieldName("silenced");
+                AlertJson.silence(g, a.silenced());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -102,8 +116,27 @@ final class RunsJson {
             }
             g.writeEndArray();
             g.writeStringField("rule_set", d.ruleSet());
+            g.writeStringField("status", d.status().id());
+            time(g, "ended_at", d.endedAt());
+            g.writeStringField("end_reason", d.endReason());
+            g.writeNumberField("records", d.records());
+            time(g, "last_record_at", d.lastRecordAt());
+            g.writeArrayFieldStart("silences");
+            for (Silence s : d.silences()) {
+                AlertJson.silence(g, s);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("audit");
+            for (AuditRecord a : d.audit()) {
+                AuditJson.write(g, a);
+            }
+            g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    private static void time(JsonGenerator g, String name, Long epochMillis) throws IOException {
+        g.writeStringField(name, epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString());
     }
 
     /** {@code {"error": "..."}}. */

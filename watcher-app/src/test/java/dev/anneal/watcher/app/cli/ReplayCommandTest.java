@@ -156,7 +156,7 @@ class ReplayCommandTest {
             JsonNode n = JSON.readTree(line);
             assertThat(n.fieldNames()).toIterable().containsExactly("id", "rule", "run_id", "state", "severity",
                     "action", "value", "threshold", "source", "started_at", "event_time", "labels", "annotations",
-                    "synthetic", "rule_set");
+                    "synthetic", "rule_set", "resolved_by", "acked", "silenced");
         }
         assertThat(lines.get(0)).contains("\"rule\":\"loss_hold\"", "\"state\":\"firing\"",
                 "\"annotations\":{\"summary\":\"loss_total 1.5 >= 1\"}");
@@ -170,7 +170,7 @@ class ReplayCommandTest {
         assertThat(r.out()).isEqualTo(Files.readString(s, StandardCharsets.UTF_8));
         JsonNode n = JSON.readTree(r.out());
         assertThat(n.fieldNames()).toIterable().containsExactly("decision", "reasons", "rule_set", "records", "runs",
-                "rejected", "rule_errors");
+                "rejected", "rule_errors", "commands");
         assertThat(n.path("decision").asText()).isEqualTo("HOLD");
         assertThat(n.path("runs").get(0).path("run_id").asText()).isEqualTo("hold.jsonl");
         assertThat(n.path("rule_set").path("packs").get(0).asText()).isEqualTo("test-ladder");
@@ -206,5 +206,49 @@ class ReplayCommandTest {
         assertThat(r.out()).contains("--rules=NAME|FILE", "--param=NAME=VALUE", "--run-id=ID", "--format=FORMAT",
                 "--alerts=OUT.jsonl", "--summary=OUT.json", "--json", "--exit-on-failure", "--strict", "INPUT...",
                 "Exit codes:", "64", "65", "66", "74", "78");
+    }
+
+    @Test
+    void commandsApplyAfterTheirRunsRecordAndTheirOutcomesGoIntoTheSummaryAndTheReport(@TempDir Path tmp)
+            throws Exception {
+        Path commands = tmp.resolve("commands.ndjson");
+        Files.writeString(commands, String.join("\n",
+                "{\"command_id\": \"c-1\", \"type\": \"clear\", \"run_id\": \"freeze.jsonl\", \"actor\": \"alice\", "
+                        + "\"reason\": \"too early\", \"issued_at\": \"2026-01-01T00:00:00Z\", \"after_records\": 2}",
+                "",
+                "{\"schema\": \"watcher.audit/v1\", \"command_id\": \"c-2\", \"type\": \"ack\", \"run_id\": "
+                        + "\"freeze.jsonl\", \"actor\": \"bob\", \"reason\": \"on it\", \"issued_at\": "
+                        + "\"2026-01-01T00:00:00Z\", \"rule\": \"loss_freeze\", \"synthetic\": false, \"outcome\": "
+                        + "\"applied\", \"detail\": \"x\", \"applied_at\": \"2026-01-01T00:00:01Z\", \"run_records\": 2, "
+                        + "\"rule_set\": \"sha256:0\"}") + "\n");
+        Path summary = tmp.resolve("summary.json");
+        Result r = run("replay", "--rules", ladder(), "--commands", commands.toString(), "--summary",
+                summary.toString(), input("freeze.jsonl"));
+        assertThat(r.code()).as(r.toString()).isZero();
+        JsonNode audit = JSON.readTree(Files.readString(summary)).path("commands");
+        assertThat(audit).hasSize(2);
+        assertThat(audit.get(0).path("outcome").asText()).isEqualTo("refused");
+        assertThat(audit.get(0).path("detail").asText()).contains("of rule loss_freeze still fires and demands FREEZE");
+        assertThat(audit.get(1).path("outcome").asText()).isEqualTo("applied");
+        assertThat(audit.get(1).path("run_records").asLong()).isEqualTo(2);
+        assertThat(r.out()).contains("commands: 2\n  c-1 clear freeze.jsonl by alice: refused: ",
+                "  c-2 ack freeze.jsonl by bob: applied: alert ");
+    }
+
+    @Test
+    void aBadCommandsFileFailsBeforeAnythingIsReplayed(@TempDir Path tmp) throws Exception {
+        Path commands = tmp.resolve("commands.ndjson");
+        Files.writeString(commands, "{\"type\": \"clear\"}\n");
+        Path summary = tmp.resolve("summary.json");
+        Result bad = run("replay", "--rules", ladder(), "--commands", commands.toString(), "--summary",
+                summary.toString(), input("freeze.jsonl"));
+        assertThat(bad.code()).isEqualTo(ExitCodes.DATA_ERROR);
+        assertThat(bad.err()).contains("bad commands file: " + commands + ":1: after_records is required");
+        assertThat(summary).doesNotExist();
+        Result missing = run("replay", "--rules", ladder(), "--commands", tmp.resolve("nope").toString(),
+                input("freeze.jsonl"));
+        assertThat(missing.code()).isEqualTo(ExitCodes.NO_INPUT);
+        Result idle = run("replay", "--rules", ladder(), "--end-after-idle", "soon", input("freeze.jsonl"));
+        assertThat(idle.code()).isEqualTo(ExitCodes.USAGE);
     }
 }

@@ -123,6 +123,7 @@ class ConfigCommandTest {
         assertThat(c.http()).isEqualTo(d.http());
         assertThat(c.log()).isEqualTo(d.log());
         assertThat(c.notifier()).isEqualTo(d.notifier());
+        assertThat(c.runs()).isEqualTo(d.runs());
         assertThat(c.embedded().port()).isEqualTo(d.embedded().port());
         assertThat(c.streams().absenceCheckInterval()).isEqualTo(d.streams().absenceCheckInterval());
         assertThat(c.streams().runStateCache()).isEqualTo(d.streams().runStateCache());

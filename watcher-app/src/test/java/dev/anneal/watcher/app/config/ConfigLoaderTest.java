@@ -58,6 +58,29 @@ class ConfigLoaderTest {
         assertThat(c.rules().reload()).isTrue();
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 9400));
         assertThat(c.log().format()).isEqualTo(LogFormat.TEXT);
+        assertThat(c.topics().commands()).isEqualTo("anneal.commands");
+        assertThat(c.topics().audit()).isEqualTo("anneal.audit");
+        assertThat(c.runs()).isEqualTo(new WatcherConfig.Runs(Duration.ofHours(6), Duration.ofDays(7), false));
+    }
+
+    @Test
+    void theRunLifecycleKeysTakeZeroAndDurations() throws Exception {
+        WatcherConfig c = parse("""
+                topics:
+                  commands: ops.commands
+                  audit: ops.audit
+                runs:
+                  end_after_idle: 0
+                  retain_ended: 1d12h
+                  delete_recommendations: true
+                """, Map.of(), Map.of());
+        assertThat(c.topics().commands()).isEqualTo("ops.commands");
+        assertThat(c.topics().audit()).isEqualTo("ops.audit");
+        assertThat(c.runs()).isEqualTo(new WatcherConfig.Runs(Duration.ZERO, Duration.ofHours(36), true));
+        assertThat(c.runs().policy().lifecycle().endAfterIdleMillis()).isZero();
+        assertThat(c.runs().policy().deleteRecommendations()).isTrue();
+        assertThat(parse("", Map.of("WATCHER_RUNS_END_AFTER_IDLE", "30m"), Map.of()).runs().endAfterIdle())
+                .isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test

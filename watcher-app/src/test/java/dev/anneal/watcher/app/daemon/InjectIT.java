@@ -78,7 +78,8 @@ class InjectIT {
         WatcherConfig.Topics t = c.topics();
         WatcherConfig quarantined = new WatcherConfig(c.kafka(), c.embedded(), new WatcherConfig.Topics(t.input(),
                 t.inputPattern(), t.alerts(), t.recommendations(), t.dlq(), t.partitions(), t.replicationFactor(),
-                Optional.of(quarantineAlerts()), Optional.of(quarantineRecommendations())), c.streams(), c.rules(),
+                Optional.of(quarantineAlerts()), Optional.of(quarantineRecommendations()), t.commands(), t.audit()),
+                c.streams(), c.rules(),
                 c.http(), c.log());
         app = ItSupport.startRunning(quarantined);
     }

@@ -60,6 +60,14 @@ final class ItSupport {
             return prefix + ".dlq";
         }
 
+        String commands() {
+            return prefix + ".commands";
+        }
+
+        String audit() {
+            return prefix + ".audit";
+        }
+
         String applicationId() {
             return prefix + "-watcher";
         }
@@ -75,7 +83,8 @@ final class ItSupport {
                 new WatcherConfig.Kafka(bootstrap, Map.of(), Duration.ofSeconds(30)),
                 new WatcherConfig.Embedded(0, brokerDir),
                 new WatcherConfig.Topics(List.of(names.input()), Optional.empty(), names.alerts(),
-                        names.recommendations(), names.dlq(), 1, -1),
+                        names.recommendations(), names.dlq(), 1, -1, Optional.empty(), Optional.empty(),
+                        names.commands(), names.audit()),
                 new WatcherConfig.Streams(names.applicationId(), stateDir, ProcessingGuarantee.EXACTLY_ONCE_V2, 100,
                         Duration.ofSeconds(1)),
                 new WatcherConfig.Rules(packs, Map.of(), reload),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.anneal.watcher.core.stream.RunQueries.RunOverview;
 import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.RunStatus;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class RunFilterTest {
     private static final List<RunOverview> ALL = List.of(HOLD_REAL, HOLD_DRILL, PASS_REAL, NONE_YET);
 
     private static RunOverview run(String id, Action action, boolean synthetic) {
-        return new RunOverview(id, action, false, List.of(), 0, null, synthetic);
+        return new RunOverview(id, action, false, List.of(), 0, null, RunStatus.ACTIVE, 0, null, synthetic);
     }
 
     private static List<RunOverview> keep(String query) {

@@ -3,6 +3,7 @@ package dev.anneal.watcher.core.command;
 import dev.anneal.watcher.core.output.AuditJson;
 import dev.anneal.watcher.core.output.CommandFormatException;
 import dev.anneal.watcher.core.output.CommandJson;
+import dev.anneal.watcher.core.stream.WatcherTopics;
 import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.OperatorCommand;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +55,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandClient implements AutoCloseable {
 
-    /**
-     * The commands topic's default name. Issue-12 contract: {@code anneal.commands}; the daemon's
-     * topic constants ({@code WatcherTopics}) name it too once both sides are merged.
-     */
-    public static final String DEFAULT_COMMANDS_TOPIC = "anneal.commands";
-    /** The audit topic's default name ({@code anneal.audit}); see {@link #DEFAULT_COMMANDS_TOPIC}. */
-    public static final String DEFAULT_AUDIT_TOPIC = "anneal.audit";
+    /** The commands topic's default name: the daemon's ({@link WatcherTopics#DEFAULT_COMMANDS}). */
+    public static final String DEFAULT_COMMANDS_TOPIC = WatcherTopics.DEFAULT_COMMANDS;
+    /** The audit topic's default name: the daemon's ({@link WatcherTopics#DEFAULT_AUDIT}). */
+    public static final String DEFAULT_AUDIT_TOPIC = WatcherTopics.DEFAULT_AUDIT;
     /** The key of a command to every run. */
     public static final String ALL_RUNS_KEY = OperatorCommand.ALL_RUNS;
 

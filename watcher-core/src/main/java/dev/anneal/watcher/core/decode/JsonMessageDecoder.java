@@ -151,6 +151,14 @@ final class JsonMessageDecoder {
                     message.emit(kind, fields, position, envelope);
                 }
                 case REHEARSAL -> decodeRehearsal(fields, envelope, position, message);
+                case RUN_END -> {
+                    Object reason = fields.get("reason");
+                    if (fields.keySet().stream().anyMatch(k -> !k.equals("reason"))
+                            || (fields.containsKey("reason") && !(reason instanceof String))) {
+                        throw new DecodeFailure(Reasons.runEndData(fields.keySet(), reason));
+                    }
+                    message.emit(kind, fields, position, envelope);
+                }
                 default -> message.emit(kind, fields, position, envelope);
             }
         } catch (DecodeFailure failure) {

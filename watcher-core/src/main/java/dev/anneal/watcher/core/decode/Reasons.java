@@ -117,6 +117,15 @@ final class Reasons {
         return new RejectReason(BAD_ENVELOPE, "envelope kind " + render(kind) + " is not one of " + valid);
     }
 
+    /** A {@code run_end} envelope whose data is more than an optional reason text. */
+    static RejectReason runEndData(Collection<String> keys, Object reason) {
+        if (keys.stream().anyMatch(k -> !k.equals("reason"))) {
+            return new RejectReason(BAD_ENVELOPE, "run_end data may only hold a reason, not "
+                    + keyList(keys.stream().filter(k -> !k.equals("reason")).toList(), Integer.MAX_VALUE));
+        }
+        return new RejectReason(WRONG_TYPE, "run_end reason must be a string (found " + describeForType(reason) + ")");
+    }
+
     static RejectReason envelopeTs(Object ts) {
         return new RejectReason(BAD_ENVELOPE,
                 "envelope ts " + render(ts) + " is not an ISO-8601 instant or epoch milliseconds");

@@ -68,7 +68,9 @@ import java.util.function.Consumer;
  *   <li>{@code schema_version} and {@code tick} → rejected as world telemetry (K10);</li>
  *   <li>otherwise rejected as unrecognised, listing the keys.</li>
  * </ol>
- * PPO, BC audit and health records keep their fields verbatim; BC stages also get
+ * The explicit end of a run is an envelope of kind {@code run_end} whose {@code data} is
+ * {@code {}} or {@code {"reason": TEXT}}; it yields one {@code run_end} record (a terminal record:
+ * see {@code RunLifecycle}). PPO, BC audit and health records keep their fields verbatim; BC stages also get
  * {@code bc_accuracy}, {@code bc_threshold} and {@code bc_passed}. A rehearsal summary first
  * yields one record per element of its {@code results} (BC or PPO stages), then one rehearsal
  * record of facts ({@code form}, {@code status_field}, {@code stages}, flags, promotion

@@ -1,8 +1,11 @@
 package dev.anneal.watcher.core.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.anneal.watcher.rules.model.Ack;
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.Silence;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.TreeMap;
 
 /**
@@ -11,14 +14,19 @@ import java.util.TreeMap;
  *
  * <pre>
  * id, rule, run_id, state, severity, action, value, threshold, source, started_at, event_time,
- * labels, annotations, synthetic, rule_set
+ * labels, annotations, synthetic, rule_set, resolved_by, acked {command_id, by, reason, at},
+ * silenced {silence_id, until, by, reason}
  * </pre>
  *
  * {@code state} and {@code severity} are lower case, {@code action} upper case; {@code value} and
  * {@code threshold} are numbers or null; {@code source} and {@code started_at} are positions
  * ({@code file:line} or {@code file:line[i]}); {@code labels} are sorted by name, annotations keep
- * the rule's order; {@code rule_set} is the rule-set digest. Nothing depends on the wall clock or
- * on hash-map order, so the same replay writes the same bytes.
+ * the rule's order; {@code rule_set} is the rule-set digest. {@code resolved_by} says what
+ * resolved the alert when its own condition did not (a run that ended, a rules reload; the
+ * annotation of the same name), else null. {@code acked} is the operator's acknowledgement of the
+ * alert and {@code silenced} the silence covering it (which keeps it from notifying and from
+ * changing the recommendation), each null when there is none; their times are ISO-8601 UTC.
+ * Nothing depends on the wall clock or on hash-map order, so the same replay writes the same bytes.
  */
 public final class AlertJson {
 
@@ -43,6 +51,39 @@ public final class AlertJson {
         Json.stringMap(g, "annotations", alert.annotations());
         g.writeBooleanField("synthetic", alert.synthetic());
         g.writeStringField("rule_set", alert.ruleSetDigest());
+        g.writeStringField("resolved_by", alert.resolvedBy());
+        g.writeFieldName("acked");
+        ack(g, alert.acked());
+        g.writeFieldName("silenced");
+        silence(g, alert.silenced());
+        g.writeEndObject();
+    }
+
+    /** An acknowledgement as {@code {command_id, by, reason, at}}, or null (also for {@code /api/runs/ID}). */
+    public static void ack(JsonGenerator g, Ack ack) throws IOException {
+        if (ack == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("command_id", ack.commandId());
+        g.writeStringField("by", ack.actor());
+        g.writeStringField("reason", ack.reason());
+        g.writeStringField("at", Instant.ofEpochMilli(ack.at()).toString());
+        g.writeEndObject();
+    }
+
+    /** A silence as {@code {silence_id, until, by, reason}}, or null (also for {@code /api/runs/ID}). */
+    public static void silence(JsonGenerator g, Silence silence) throws IOException {
+        if (silence == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("silence_id", silence.id());
+        g.writeStringField("until", Instant.ofEpochMilli(silence.until()).toString());
+        g.writeStringField("by", silence.actor());
+        g.writeStringField("reason", silence.reason());
         g.writeEndObject();
     }
 

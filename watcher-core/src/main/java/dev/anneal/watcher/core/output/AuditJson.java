@@ -1,5 +1,6 @@
 package dev.anneal.watcher.core.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.CommandOutcome;
 import dev.anneal.watcher.rules.model.OperatorCommand;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
@@ -38,17 +40,20 @@ public final class AuditJson {
 
     /** The record as one line of JSON, without a line end. */
     public static String toJson(AuditRecord a) {
-        return Json.compact(g -> {
-            g.writeStartObject();
-            g.writeStringField("schema", SCHEMA);
-            CommandJson.fields(g, a.command());
-            g.writeStringField("outcome", a.outcome().id());
-            g.writeStringField("detail", a.detail());
-            g.writeStringField("applied_at", Instant.ofEpochMilli(a.appliedAt()).toString());
-            g.writeNumberField("run_records", a.runRecords());
-            g.writeStringField("rule_set", a.ruleSetDigest());
-            g.writeEndObject();
-        });
+        return Json.compact(g -> write(g, a));
+    }
+
+    /** Writes the record as one JSON object with a caller-supplied generator (the replay summary's {@code commands}). */
+    public static void write(JsonGenerator g, AuditRecord a) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("schema", SCHEMA);
+        CommandJson.fields(g, a.command());
+        g.writeStringField("outcome", a.outcome().id());
+        g.writeStringField("detail", a.detail());
+        g.writeStringField("applied_at", Instant.ofEpochMilli(a.appliedAt()).toString());
+        g.writeNumberField("run_records", a.runRecords());
+        g.writeStringField("rule_set", a.ruleSetDigest());
+        g.writeEndObject();
     }
 
     /** Reads an audit record from its JSON text. */

@@ -6,6 +6,7 @@ import dev.anneal.watcher.core.replay.AlertSummary;
 import dev.anneal.watcher.core.replay.ReplayResult;
 import dev.anneal.watcher.core.replay.RuleErrorSummary;
 import dev.anneal.watcher.core.replay.RunSummary;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Recommendation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,13 +23,17 @@ import java.util.TreeMap;
  * rule_set     {digest, packs, params (sorted by name)}
  * records      {read, accepted, rejected}
  * runs         [{run_id, decision, reasons, decided_at, final {action, latched, reasons, source},
+ *                status, end_reason,
  *                alerts [{id, rule, state, fired, severity, action, value, threshold, started_at,
  *                         last_source, summary}]}]
  * rejected     [{source, reason}]
  * rule_errors  [{rule, count, first_source, first_message}]
+ * commands     [audit record ({@code AuditJson}), in the order the commands were applied]
  * </pre>
  *
- * {@code decided_at} is the position of the recommendation that set the run's verdict. The
+ * {@code decided_at} is the position of the recommendation that set the run's verdict;
+ * {@code status} is {@code active} or {@code ended} at the end of the replay (an ended run that
+ * expired stays here), {@code end_reason} why it ended or null. The
  * document holds no wall-clock time and no hash-map order, so the same input and rules always
  * give byte-identical files, which is what lets CI diff two replays.
  */
@@ -97,6 +102,12 @@ public final class SummaryJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+
+        g.writeArrayFieldStart("commands");
+        for (AuditRecord a : result.commands()) {
+            AuditJson.write(g, a);
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 
@@ -113,6 +124,8 @@ public final class SummaryJson {
         Json.strings(g, "reasons", last.reasons());
         Json.position(g, "source", last.source());
         g.writeEndObject();
+        g.writeStringField("status", run.status().id());
+        g.writeStringField("end_reason", run.endReason());
         g.writeArrayFieldStart("alerts");
         for (AlertSummary a : run.alerts()) {
             g.writeStartObject();

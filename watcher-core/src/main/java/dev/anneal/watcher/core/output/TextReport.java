@@ -9,6 +9,7 @@ import dev.anneal.watcher.rules.cel.Template;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.List;
 import java.util.Optional;
@@ -23,11 +24,14 @@ import java.util.Optional;
  *   reason: ...
  *   - RULE at SOURCE: value V vs threshold T -&gt; ACTION
  *   final: ACTION at SOURCE                      (only when the run recovered before its end)
+ *   ended: REASON                                (only when the run ended)
  * rejected records: N
  *   SOURCE: REASON                               (the first 20)
  *   ... and M more
  * rule errors:
  *   RULE: N error(s), first at SOURCE: MESSAGE
+ * commands: N                                    (only with --commands)
+ *   COMMAND_ID TYPE RUN by ACTOR: OUTCOME: DETAIL
  * decision: X (runs: N, records: read R, accepted A, rejected J)
  * </pre>
  *
@@ -59,6 +63,7 @@ public final class TextReport {
         }
         rejections(out, result.rejections());
         ruleErrors(out, result.ruleErrors());
+        commands(out, result.commands());
         if (result.runs().isEmpty()) {
             // With runs, each run already shows its reasons; without, say why the decision is what it is.
             for (String reason : result.reasons()) {
@@ -93,6 +98,21 @@ public final class TextReport {
         if (run.last().action() != run.decision()) {
             out.append("  final: ").append(run.last().action().name())
                     .append(" at ").append(run.last().source()).append('\n');
+        }
+        if (run.endReason() != null) {
+            out.append("  ended: ").append(run.endReason()).append('\n');
+        }
+    }
+
+    private static void commands(StringBuilder out, List<AuditRecord> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        out.append("commands: ").append(commands.size()).append('\n');
+        for (AuditRecord a : commands) {
+            out.append("  ").append(a.command().commandId()).append(' ').append(a.command().type().id()).append(' ')
+                    .append(a.command().runId()).append(" by ").append(a.command().actor()).append(": ")
+                    .append(a.outcome().id()).append(": ").append(a.detail()).append('\n');
         }
     }
 

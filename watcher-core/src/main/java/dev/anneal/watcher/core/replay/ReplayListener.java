@@ -2,6 +2,7 @@ package dev.anneal.watcher.core.replay;
 
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Recommendation;
 
 /**
@@ -20,5 +21,9 @@ public interface ReplayListener {
     }
 
     default void rejected(Rejection rejection) {
+    }
+
+    /** An operator command was handled ({@code replay --commands}): its audit record. */
+    default void audit(AuditRecord audit) {
     }
 }

@@ -2,6 +2,7 @@ package dev.anneal.watcher.core.replay;
 
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.rules.model.Action;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param ruleSetDigest the digest of the rules used
  * @param packs         the pack names used, in order
  * @param params        the resolved parameters (none-valued ones omitted)
+ * @param commands      the audit records of the operator commands applied ({@code --commands}), in order
  */
 public record ReplayResult(
         Action decision,
@@ -30,9 +32,18 @@ public record ReplayResult(
         List<RuleErrorSummary> ruleErrors,
         String ruleSetDigest,
         List<String> packs,
-        Map<String, Double> params) {
+        Map<String, Double> params,
+        List<AuditRecord> commands) {
+
+    /** A replay without operator commands. */
+    public ReplayResult(Action decision, List<String> reasons, List<RunSummary> runs, RecordCounts counts,
+            List<Rejection> rejections, List<RuleErrorSummary> ruleErrors, String ruleSetDigest, List<String> packs,
+            Map<String, Double> params) {
+        this(decision, reasons, runs, counts, rejections, ruleErrors, ruleSetDigest, packs, params, List.of());
+    }
 
     public ReplayResult {
+        commands = List.copyOf(commands);
         reasons = List.copyOf(reasons);
         runs = List.copyOf(runs);
         rejections = List.copyOf(rejections);

@@ -2,6 +2,7 @@ package dev.anneal.watcher.core.replay;
 
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RunStatus;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,11 +21,21 @@ import java.util.Objects;
  * @param last     the run's final recommendation
  * @param alerts   for each rule that alerted, its latest episode (with whether any episode fired),
  *                  in order of first appearance
+ * @param status    whether the run was still active at the end of the replay or had ended (an
+ *                  expired run ended)
+ * @param endReason why it ended ({@code run ended: ...}), or null while active
  */
 public record RunSummary(String runId, Action decision, List<String> reasons, Recommendation decidedBy,
-                         Recommendation last, List<AlertSummary> alerts) {
+                         Recommendation last, List<AlertSummary> alerts, RunStatus status, String endReason) {
+
+    /** A run still active at the end. */
+    public RunSummary(String runId, Action decision, List<String> reasons, Recommendation decidedBy,
+                      Recommendation last, List<AlertSummary> alerts) {
+        this(runId, decision, reasons, decidedBy, last, alerts, RunStatus.ACTIVE, null);
+    }
 
     public RunSummary {
+        Objects.requireNonNull(status, "status");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(decidedBy, "decidedBy");

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param startedAt   the record where the alert started
  * @param labels      expected labels, exact value per key given
  * @param annotations expected annotations, exact value per key given
+ * @param acked       whether the alert carries an operator's acknowledgement
+ * @param silenced    whether a silence covers the alert
  */
 public record AlertExpectation(
         Loc loc,
@@ -40,7 +42,9 @@ public record AlertExpectation(
         Optional<ExpectedNumber> threshold,
         Optional<At> startedAt,
         Map<String, String> labels,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Optional<Boolean> acked,
+        Optional<Boolean> silenced) {
 
     public AlertExpectation {
         Objects.requireNonNull(loc, "loc");
@@ -55,5 +59,7 @@ public record AlertExpectation(
         Objects.requireNonNull(startedAt, "startedAt");
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+        Objects.requireNonNull(acked, "acked");
+        Objects.requireNonNull(silenced, "silenced");
     }
 }

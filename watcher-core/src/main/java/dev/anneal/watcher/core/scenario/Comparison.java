@@ -6,6 +6,7 @@ import dev.anneal.watcher.core.replay.RuleErrorSummary;
 import dev.anneal.watcher.core.replay.RunSummary;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.SourcePosition;
@@ -68,6 +69,10 @@ final class Comparison {
         expect.ruleErrors().ifPresent(r -> out.addAll(countOrItems("rule error", "rule errors", "rule error", r,
                 result.ruleErrors(), Comparison::ruleErrorDiffs, Comparison::ruleErrorKeys,
                 x -> "rule " + x.rule() + " at " + x.firstPosition(), Comparison::render, Comparison::render)));
+        expect.commands().ifPresent(c -> out.addAll(list("command", "commands", c, result.commands(),
+                Comparison::commandDiffs, Comparison::commandKeys,
+                a -> "command " + a.command().commandId() + " of run " + a.command().runId(), Comparison::render,
+                Comparison::render)));
         return out;
     }
 
@@ -86,12 +91,32 @@ final class Comparison {
         e.startedAt().ifPresent(at -> diffAt(d, "started_at", at, a.startedAt()));
         e.labels().forEach((k, v) -> diffEntry(d, "label", k, v, a.labels()));
         e.annotations().forEach((k, v) -> diffEntry(d, "annotation", k, v, a.annotations()));
+        e.acked().ifPresent(x -> diffPlain(d, "acked", x.toString(), Boolean.toString(a.acked() != null)));
+        e.silenced().ifPresent(x -> diffPlain(d, "silenced", x.toString(), Boolean.toString(a.silenced() != null)));
         return d;
     }
 
     private static int alertKeys(AlertExpectation e) {
         return count(e.at(), e.rule(), e.runId(), e.state(), e.action(), e.severity(), e.value(), e.threshold(),
-                e.startedAt()) + e.labels().size() + e.annotations().size();
+                e.startedAt(), e.acked(), e.silenced()) + e.labels().size() + e.annotations().size();
+    }
+
+    static List<String> commandDiffs(CommandExpectation e, AuditRecord a) {
+        List<String> d = new ArrayList<>();
+        e.id().ifPresent(x -> diff(d, "id", x, a.command().commandId()));
+        e.type().ifPresent(x -> diff(d, "type", x.id(), a.command().type().id()));
+        e.runId().ifPresent(x -> diff(d, "run_id", x, a.command().runId()));
+        e.outcome().ifPresent(x -> diff(d, "outcome", x.id(), a.outcome().id()));
+        e.detail().ifPresent(x -> {
+            if (!a.detail().contains(x)) {
+                d.add("expected detail containing " + quote(x) + ", got " + quote(a.detail()));
+            }
+        });
+        return d;
+    }
+
+    private static int commandKeys(CommandExpectation e) {
+        return count(e.id(), e.type(), e.runId(), e.outcome(), e.detail());
     }
 
     static List<String> recommendationDiffs(RecommendationExpectation e, Recommendation r) {
@@ -406,6 +431,26 @@ final class Comparison {
         e.latched().ifPresent(x -> m.put("latched", x.toString()));
         e.reasons().ifPresent(x -> m.put("reasons", stringList(x)));
         e.rules().ifPresent(x -> m.put("rules", stringList(x)));
+        return flow(m);
+    }
+
+    static String render(AuditRecord a) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("id", scalar(a.command().commandId()));
+        m.put("type", a.command().type().id());
+        m.put("run_id", scalar(a.command().runId()));
+        m.put("outcome", a.outcome().id());
+        m.put("detail", quote(a.detail()));
+        return flow(m);
+    }
+
+    static String render(CommandExpectation e) {
+        Map<String, String> m = new LinkedHashMap<>();
+        e.id().ifPresent(x -> m.put("id", scalar(x)));
+        e.type().ifPresent(x -> m.put("type", x.id()));
+        e.runId().ifPresent(x -> m.put("run_id", scalar(x)));
+        e.outcome().ifPresent(x -> m.put("outcome", x.id()));
+        e.detail().ifPresent(x -> m.put("detail", quote(x)));
         return flow(m);
     }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param runs            every run's verdict (complete: an unlisted run is a mismatch)
  * @param rejected        the rejected records, as a count or a list
  * @param ruleErrors      the rule-evaluation error summaries, as a count of failing rules or a list
+ * @param commands        the audit record of every operator command, in the order they applied
  */
 public record Expectations(
         Optional<List<AlertExpectation>> alerts,
@@ -27,10 +28,11 @@ public record Expectations(
         Optional<Action> decision,
         Optional<Map<String, Action>> runs,
         Optional<CountOrItems<RejectionExpectation>> rejected,
-        Optional<CountOrItems<RuleErrorExpectation>> ruleErrors) {
+        Optional<CountOrItems<RuleErrorExpectation>> ruleErrors,
+        Optional<List<CommandExpectation>> commands) {
 
     public static final Expectations NONE = new Expectations(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public Expectations {
         alerts = alerts.map(List::copyOf);
@@ -39,11 +41,12 @@ public record Expectations(
         runs = runs.map(r -> Collections.unmodifiableMap(new LinkedHashMap<>(r)));
         Objects.requireNonNull(rejected, "rejected");
         Objects.requireNonNull(ruleErrors, "ruleErrors");
+        commands = commands.map(List::copyOf);
     }
 
     /** True when nothing at all is checked (a test that only proves the input replays). */
     public boolean isEmpty() {
         return alerts.isEmpty() && recommendations.isEmpty() && decision.isEmpty() && runs.isEmpty()
-                && rejected.isEmpty() && ruleErrors.isEmpty();
+                && rejected.isEmpty() && ruleErrors.isEmpty() && commands.isEmpty();
     }
 }

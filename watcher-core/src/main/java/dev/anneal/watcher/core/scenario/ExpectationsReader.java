@@ -3,6 +3,8 @@ package dev.anneal.watcher.core.scenario;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.CommandOutcome;
+import dev.anneal.watcher.rules.model.CommandType;
 import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.yaml.YamlNode;
 import dev.anneal.watcher.rules.yaml.YamlReader;
@@ -27,9 +29,10 @@ import java.util.stream.Collectors;
 final class ExpectationsReader {
 
     private static final List<String> EXPECT_KEYS = List.of("alerts", "recommendations", "decision", "runs",
-            "rejected", "rule_errors");
+            "rejected", "rule_errors", "commands");
     private static final List<String> ALERT_KEYS = List.of("at", "rule", "run_id", "state", "action",
-            "severity", "value", "threshold", "started_at", "labels", "annotations");
+            "severity", "value", "threshold", "started_at", "labels", "annotations", "acked", "silenced");
+    private static final List<String> COMMAND_KEYS = List.of("id", "type", "run_id", "outcome", "detail");
     private static final List<String> RECOMMENDATION_KEYS = List.of("at", "run_id", "action", "latched",
             "reasons", "rules");
     private static final List<String> REJECTION_KEYS = List.of("at", "reason");
@@ -73,7 +76,9 @@ final class ExpectationsReader {
                 .map(n -> countOrItems(n, path + ".rejected", this::rejection));
         Optional<CountOrItems<RuleErrorExpectation>> ruleErrors = Optional.ofNullable(e.get("rule_errors"))
                 .map(n -> countOrItems(n, path + ".rule_errors", this::ruleError));
-        return new Expectations(alerts, recommendations, decision, runs, rejected, ruleErrors);
+        Optional<List<CommandExpectation>> commands = Optional.ofNullable(e.get("commands"))
+                .map(n -> items(n, path + ".commands", this::command));
+        return new Expectations(alerts, recommendations, decision, runs, rejected, ruleErrors, commands);
     }
 
     @FunctionalInterface
@@ -128,7 +133,29 @@ final class ExpectationsReader {
                 optional(e, "threshold", n -> expectedNumber(n, path + ".threshold")),
                 optional(e, "started_at", n -> at(n, path + ".started_at")),
                 yaml.stringMap(e.get("labels"), path + ".labels"),
-                yaml.stringMap(e.get("annotations"), path + ".annotations"));
+                yaml.stringMap(e.get("annotations"), path + ".annotations"),
+                optional(e, "acked", n -> yaml.bool(n, path + ".acked")),
+                optional(e, "silenced", n -> yaml.bool(n, path + ".silenced")));
+    }
+
+    private CommandExpectation command(YamlNode.MapNode m, String path) {
+        yaml.unknownKeys(m, COMMAND_KEYS, path);
+        Map<String, YamlNode> e = m.entries();
+        return new CommandExpectation(m.loc(),
+                optional(e, "id", n -> yaml.string(n, path + ".id")),
+                optional(e, "type", n -> yaml.oneOf(n, path + ".type", CommandType::ofId, COMMAND_TYPES)),
+                optional(e, "run_id", n -> yaml.string(n, path + ".run_id")),
+                optional(e, "outcome", n -> yaml.oneOf(n, path + ".outcome", ExpectationsReader::outcome, OUTCOMES)),
+                optional(e, "detail", n -> yaml.string(n, path + ".detail")));
+    }
+
+    private static final String COMMAND_TYPES = Arrays.stream(CommandType.values()).map(CommandType::id)
+            .collect(Collectors.joining(", "));
+    private static final String OUTCOMES = Arrays.stream(CommandOutcome.values()).map(CommandOutcome::id)
+            .collect(Collectors.joining(", "));
+
+    private static Optional<CommandOutcome> outcome(String id) {
+        return Arrays.stream(CommandOutcome.values()).filter(o -> o.id().equals(id)).findFirst();
     }
 
     private RecommendationExpectation recommendation(YamlNode.MapNode m, String path, RuleSet ruleSet) {

@@ -3,6 +3,7 @@ package dev.anneal.watcher.core.scenario;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.watcher.core.decode.InputFormat;
+import dev.anneal.watcher.core.replay.CommandSchedule;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.load.RuleFileLoader;
 import dev.anneal.watcher.rules.spec.Loc;
@@ -42,6 +43,8 @@ import java.util.Optional;
  *       - {epoch: 1.0, loss_total: 1.2} # a record or envelope (a mapping, or a list of them);
  *                                       # its own fields win over the defaults
  *       - 'not json'                    # a string is fed verbatim (no defaults) as the line's text
+ *     commands:                        # optional operator commands ({@link ScenarioCommands})
+ *       - {after: 1, type: ack, rule: kl_threshold}
  *     expect:                          # at least one key; omitted keys are not checked
  *       alerts: [{at: 1, rule: kl_threshold, state: firing}]   # complete, ordered
  *       recommendations: [{at: 1, action: HOLD}]              # complete, ordered
@@ -49,13 +52,14 @@ import java.util.Optional;
  *       runs: {run-a: HOLD}            # complete
  *       rejected: 0                    # or [{at: 3, reason: missing keys}]
  *       rule_errors: 0                 # or [{rule: r, count: 1, at: 2, message: text}]
+ *       commands: [{type: ack, outcome: applied}]              # complete, ordered
  * </pre>
  */
 public final class ScenarioLoader {
 
     private static final List<String> TOP_KEYS = List.of("rule_files", "params", "defaults", "tests");
     private static final List<String> TEST_KEYS = List.of("name", "run_id", "format", "params", "defaults",
-            "input", "records", "expect");
+            "input", "records", "commands", "expect");
 
     private final Path file;
     private final String name;
@@ -65,6 +69,7 @@ public final class ScenarioLoader {
     private final ScenarioRules rules;
     private final InlineRecords records;
     private final ExpectationsReader expectations;
+    private final ScenarioCommands commands;
 
     private ScenarioLoader(Path file) {
         this.file = file;
@@ -73,6 +78,7 @@ public final class ScenarioLoader {
         this.rules = new ScenarioRules(yaml, paths);
         this.records = new InlineRecords(yaml);
         this.expectations = new ExpectationsReader(yaml, rules);
+        this.commands = new ScenarioCommands(yaml);
     }
 
     /**
@@ -166,13 +172,15 @@ public final class ScenarioLoader {
         params.putAll(rules.params(map.entries().get("params"), path + ".params"));
         ObjectNode defaults = records.defaults(map.entries().get("defaults"), path + ".defaults", fileDefaults);
         ScenarioInput input = input(map, path, testName, defaults);
+        List<CommandSchedule.Entry> scheduled = commands.read(map.entries().get("commands"), path + ".commands",
+                runId == null ? "run" : runId);
         Optional<RuleSet> ruleSet = yaml.problems().count() == before ? rules.ruleSet(params) : Optional.empty();
         Expectations expect = expectations.expectations(map, path, ruleSet.orElse(null));
         if (yaml.problems().count() > before || ruleSet.isEmpty() || testName == null || runId == null
-                || input == null || expect == null) {
+                || input == null || expect == null || scheduled == null) {
             return null;
         }
-        return new ScenarioTest(testName, map.loc(), runId, format, input, params, ruleSet.get(), expect);
+        return new ScenarioTest(testName, map.loc(), runId, format, input, params, ruleSet.get(), expect, scheduled);
     }
 
     /** The test's name: present, not blank, unique in the file. */

@@ -1,6 +1,7 @@
 package dev.anneal.watcher.core.scenario;
 
 import dev.anneal.watcher.core.decode.DecodeOptions;
+import dev.anneal.watcher.core.replay.CommandSchedule;
 import dev.anneal.watcher.core.replay.Replay;
 import dev.anneal.watcher.core.replay.ReplayListener;
 import dev.anneal.watcher.core.replay.ReplayOptions;
@@ -20,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Runs scenario tests through the real {@link Replay} (the decoder, validation and engine that
- * {@code watcher replay} uses, with nothing mocked) and compares the output with each test's
- * expectations. Inline records are replayed as NDJSON, one line per item, from a source named
+ * {@code watcher replay} uses, with nothing mocked; a test's commands as {@code replay --commands}
+ * applies them) and compares the output with each test's expectations. Inline records are replayed as NDJSON, one line per item, from a source named
  * {@code <scenario file name>#<test name>}.
  *
  * <p>Stateless and deterministic: each test gets a fresh {@code Replay}, so tests in one file do
@@ -42,7 +43,8 @@ public final class ScenarioRunner {
     public TestOutcome run(ScenarioTest test) {
         Collector collector = new Collector();
         Replay replay = new Replay(test.rules(),
-                new ReplayOptions(new DecodeOptions(test.format(), Optional.empty()), false), collector);
+                new ReplayOptions(new DecodeOptions(test.format(), Optional.empty()), false), collector)
+                .commands(new CommandSchedule(test.commands()));
         try (InputStream in = open(test.input())) {
             replay.replay(test.input().sourceName(), in, test.runId());
         } catch (IOException e) {

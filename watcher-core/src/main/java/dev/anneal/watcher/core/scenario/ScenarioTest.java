@@ -1,9 +1,11 @@
 package dev.anneal.watcher.core.scenario;
 
 import dev.anneal.watcher.core.decode.InputFormat;
+import dev.anneal.watcher.core.replay.CommandSchedule;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.spec.Loc;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -20,6 +22,7 @@ import java.util.TreeMap;
  * @param params the parameter overrides in effect (file-level merged with test-level)
  * @param rules  the compiled rule set
  * @param expect the expectations
+ * @param commands operator commands to apply during the replay, each after its run's N-th record
  */
 public record ScenarioTest(
         String name,
@@ -29,7 +32,8 @@ public record ScenarioTest(
         ScenarioInput input,
         Map<String, String> params,
         RuleSet rules,
-        Expectations expect) {
+        Expectations expect,
+        List<CommandSchedule.Entry> commands) {
 
     public ScenarioTest {
         Objects.requireNonNull(name, "name");
@@ -43,5 +47,6 @@ public record ScenarioTest(
         params = Collections.unmodifiableMap(new TreeMap<>(params));
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(expect, "expect");
+        commands = List.copyOf(commands);
     }
 }

@@ -5,14 +5,20 @@ import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.RuleState;
 import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.RunStateCodec;
+import dev.anneal.watcher.rules.engine.TaskSilences;
+import dev.anneal.watcher.rules.model.Ack;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RunStatus;
 import dev.anneal.watcher.rules.model.Severity;
+import dev.anneal.watcher.rules.model.Silence;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
@@ -31,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * instances a run lives on exactly one of them.
  *
  * <p>States are decoded with the current rule set, as the processor will decode them at the run's
- * next record: after a reload, a changed rule's alert is no longer active here either.
+ * next record: after a reload, a changed rule's alert is no longer active here either. An expired
+ * run is deleted from the store, so it is not listed; an ended one is, until it expires.
  *
  * <p>A store handle goes stale when partitions move; create a {@code RunQueries} per request
  * (it is cheap) with {@link #localStore(KafkaStreams)}, which throws
@@ -51,12 +58,16 @@ public final class RunQueries {
      * @param reasons      the recommendation's reasons
      * @param activeAlerts how many of its alerts are pending or firing
      * @param changedAt    the record where the recommendation last changed, or null
-     * @param synthetic    whether that recommendation came from a synthetic record (a drill)
+     * @param status       active, or ended (and kept until it expires)
+     * @param records      its accepted records
+     * @param lastRecordAt event time of its latest timestamped record (epoch ms), or null
+     * @param synthetic    whether its recommendation came from a synthetic record (a drill)
      */
     public record RunOverview(String runId, Action action, boolean latched, List<String> reasons, int activeAlerts,
-            SourcePosition changedAt, boolean synthetic) {
+            SourcePosition changedAt, RunStatus status, long records, Long lastRecordAt, boolean synthetic) {
         public RunOverview {
             Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(status, "status");
             reasons = List.copyOf(reasons);
         }
     }
@@ -74,10 +85,20 @@ public final class RunQueries {
      * @param startedAt  the record where the alert started
      * @param lastSource the latest record that confirmed it (null when unknown)
      * @param reasons    the rule's reason texts for the latest confirmation
+     * @param acked      the operator's acknowledgement, or null
+     * @param silenced   the silence covering it now, or null
      */
     public record ActiveAlert(String rule, String alertId, AlertState state, Severity severity, Action action,
             Double value, Double threshold, SourcePosition startedAt, SourcePosition lastSource,
-            List<String> reasons) {
+            List<String> reasons, Ack acked, Silence silenced) {
+
+        /** An alert no operator touched. */
+        public ActiveAlert(String rule, String alertId, AlertState state, Severity severity, Action action,
+                Double value, Double threshold, SourcePosition startedAt, SourcePosition lastSource,
+                List<String> reasons) {
+            this(rule, alertId, state, severity, action, value, threshold, startedAt, lastSource, reasons, null, null);
+        }
+
         public ActiveAlert {
             Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(alertId, "alertId");
@@ -98,29 +119,64 @@ public final class RunQueries {
      * @param activeAlerts   pending and firing alerts, in rule order
      * @param evidence       the evidence behind the current recommendation (firing and latched alerts)
      * @param ruleSet        digest of the rule set the view was decoded with
+     * @param status         active, or ended
+     * @param endedAt        when it ended (epoch ms), or null
+     * @param endReason      why it ended, or null
+     * @param records        its accepted records
+     * @param lastRecordAt   event time of its latest timestamped record (epoch ms), or null
+     * @param silences       the silences in force for it: its own, then those of every run
+     * @param audit          its latest audit records, oldest first
      */
     public record RunDetail(String runId, Optional<Recommendation> recommendation, Action latched,
-            List<ActiveAlert> activeAlerts, List<Evidence> evidence, String ruleSet) {
+            List<ActiveAlert> activeAlerts, List<Evidence> evidence, String ruleSet, RunStatus status, Long endedAt,
+            String endReason, long records, Long lastRecordAt, List<Silence> silences, List<AuditRecord> audit) {
         public RunDetail {
             Objects.requireNonNull(runId, "runId");
             Objects.requireNonNull(recommendation, "recommendation");
+            Objects.requireNonNull(status, "status");
             activeAlerts = List.copyOf(activeAlerts);
             evidence = List.copyOf(evidence);
+            silences = List.copyOf(silences);
+            audit = List.copyOf(audit);
         }
     }
 
     private final ReadOnlyKeyValueStore<String, byte[]> store;
+    private final ReadOnlyKeyValueStore<String, byte[]> silenceStore;
     private final RuleSet ruleSet;
     private final RunStateCodec codec;
 
     /**
+     * Views without the silences of every run.
+     *
      * @param store the run-state store ({@link #localStore(KafkaStreams)}, or a test driver's store)
      * @param rules the rule set the daemon evaluates
      */
     public RunQueries(ReadOnlyKeyValueStore<String, byte[]> store, RuleSetHolder rules) {
+        this(store, null, rules);
+    }
+
+    /**
+     * @param store        the run-state store ({@link #localStore(KafkaStreams)}, or a test driver's store)
+     * @param silenceStore the silences store ({@link #localSilences(KafkaStreams)}), or null
+     * @param rules        the rule set the daemon evaluates
+     */
+    public RunQueries(ReadOnlyKeyValueStore<String, byte[]> store, ReadOnlyKeyValueStore<String, byte[]> silenceStore,
+            RuleSetHolder rules) {
         this.store = Objects.requireNonNull(store, "store");
+        this.silenceStore = silenceStore;
         this.ruleSet = rules.ruleSet();
         this.codec = new RunStateCodec(ruleSet);
+    }
+
+    /**
+     * This instance's view of the silences store (the silences of every run, per task).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while it is not queryable
+     */
+    public static ReadOnlyKeyValueStore<String, byte[]> localSilences(KafkaStreams streams) {
+        return streams.store(StoreQueryParameters.fromNameAndType(WatcherTopology.SILENCES_STORE,
+                QueryableStoreTypes.keyValueStore()));
     }
 
     /**
@@ -173,22 +229,53 @@ public final class RunQueries {
         }
         Recommendation rec = run.recommendation();
         return new RunOverview(run.runId(), rec == null ? null : rec.action(), rec != null && rec.latched(),
-                rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source(),
+                rec == null ? List.of() : rec.reasons(), active, rec == null ? null : rec.source(), run.status(),
+                run.records(), run.lastRecordAt().isPresent() ? run.lastRecordAt().getAsLong() : null,
                 rec != null && rec.synthetic());
     }
 
     private RunDetail detail(RunState run) {
+        List<Silence> silences = new ArrayList<>(run.silences());
+        silences.addAll(taskSilences());
         List<ActiveAlert> alerts = new ArrayList<>();
         for (CompiledRule rule : ruleSet.rules()) {
             RuleState st = run.rule(rule.index());
             if (isActive(st)) {
+                Map<String, String> labels = rule.alertLabels(run.runId());
+                Silence covering = silences.stream()
+                        .filter(x -> x.matcher().matches(rule.id(), labels)).findFirst().orElse(null);
                 alerts.add(new ActiveAlert(rule.id(), st.alertId(), st.state(), rule.severity(), rule.action(),
-                        st.lastValue(), st.lastThreshold(), st.startedAt(), st.lastSource(), st.reasons()));
+                        st.lastValue(), st.lastThreshold(), st.startedAt(), st.lastSource(), st.reasons(), st.ack(),
+                        covering));
             }
         }
         Recommendation rec = run.recommendation();
         return new RunDetail(run.runId(), Optional.ofNullable(rec), run.latched(), alerts,
-                rec == null ? List.of() : rec.evidence(), ruleSet.digest());
+                rec == null ? List.of() : rec.evidence(), ruleSet.digest(), run.status(),
+                run.endedAt().isPresent() ? run.endedAt().getAsLong() : null, run.endReason(), run.records(),
+                run.lastRecordAt().isPresent() ? run.lastRecordAt().getAsLong() : null, silences, run.audit());
+    }
+
+    /** The silences of every run this instance's tasks hold, without duplicates (each task has a copy). */
+    private List<Silence> taskSilences() {
+        List<Silence> out = new ArrayList<>();
+        if (silenceStore == null) {
+            return out;
+        }
+        try (KeyValueIterator<String, byte[]> it = silenceStore.all()) {
+            while (it.hasNext()) {
+                try {
+                    for (Silence s : TaskSilences.decode(it.next().value).all()) {
+                        if (out.stream().noneMatch(k -> k.id().equals(s.id()))) {
+                            out.add(s);
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("the stored silences of every run cannot be read and are left out: {}", e.getMessage());
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean isActive(RuleState st) {

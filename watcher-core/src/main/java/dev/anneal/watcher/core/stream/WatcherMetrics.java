@@ -4,12 +4,19 @@ import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.ErrorClass;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RejectionCategory;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The daemon's meters, with their names and tags in one place. Names and tag keys are public API
@@ -38,6 +45,8 @@ public final class WatcherMetrics {
      * Alert transitions the engine produced, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY},
      * {@value #TAG_STATE} (pending, inactive, firing, resolved; only firing and resolved are published)
      * and {@value #TAG_SYNTHETIC}.
+     * A firing alert published again with an operator's acknowledgement or silence counts as firing
+     * once more.
      */
     public static final String ALERTS = "watcher_alerts_total";
     /** Recommendation changes published, tagged {@value #TAG_ACTION} and {@value #TAG_SYNTHETIC}. */
@@ -94,6 +103,23 @@ public final class WatcherMetrics {
     /** How long each store partition's restoration took, from its start to its end (a timer: count, sum, max). */
     public static final String RESTORE_DURATION = "watcher_restore_seconds";
 
+    /**
+     * Gauge: the runs the daemon's stores hold, by current recommendation ({@value #TAG_ACTION}:
+     * PROMOTE ... ROLLBACK, or {@code NONE} before a run's first recommendation), {@value #TAG_STATUS}
+     * ({@code active}, {@code ended}: ended runs are kept until they expire) and {@value #TAG_SYNTHETIC}
+     * (whether the run's latest record was a QA drill's). Summed over the stream tasks of this instance.
+     */
+    public static final String RUNS = "watcher_runs";
+    /** Gauge: runs held by a FREEZE/ROLLBACK latch until an operator clears it, tagged {@value #TAG_ACTION} and {@value #TAG_SYNTHETIC}. */
+    public static final String RUNS_LATCHED = "watcher_runs_latched";
+    /**
+     * Gauge: firing alerts in the runs the stores hold, tagged {@value #TAG_RULE}, {@value #TAG_SEVERITY}
+     * and {@value #TAG_SYNTHETIC} (silenced and acknowledged ones included).
+     */
+    public static final String ALERTS_FIRING = "watcher_alerts_firing";
+    /** Operator commands handled, tagged {@value #TAG_TYPE} (clear, ack, ...) and {@value #TAG_OUTCOME} (applied, refused, duplicate). */
+    public static final String COMMANDS = "watcher_commands_total";
+
     public static final String TAG_REASON = "reason";
     public static final String TAG_RULE = "rule";
     public static final String TAG_SEVERITY = "severity";
@@ -108,6 +134,9 @@ public final class WatcherMetrics {
     public static final String TAG_JAVA = "java";
     public static final String TAG_DIGEST = "digest";
     public static final String TAG_PACKS = "packs";
+    public static final String TAG_STATUS = "status";
+    public static final String TAG_TYPE = "type";
+    public static final String TAG_OUTCOME = "outcome";
 
     /** {@value #TAG_OUTPUT} value of alert outputs. */
     public static final String OUTPUT_ALERT = "alert";
@@ -121,6 +150,8 @@ public final class WatcherMetrics {
     private final Counter stateErrors;
     private final Timer alertLatency;
     private final Timer recommendationLatency;
+    /** The gauges' values by name and tags, shared by every stream task (each adds and removes its runs). */
+    private final Map<Meter.Id, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     /** Meters registered in {@code registry}. */
     public WatcherMetrics(MeterRegistry registry) {
@@ -233,6 +264,32 @@ public final class WatcherMetrics {
                 .tag(TAG_SYNTHETIC, Boolean.toString(recommendation.synthetic()))
                 .register(registry).increment();
     }
+
+    void command(AuditRecord audit) {
+        Counter.builder(COMMANDS).description("operator commands handled")
+                .tag(TAG_TYPE, audit.command().type().id()).tag(TAG_OUTCOME, audit.outcome().id())
+                .register(registry).increment();
+    }
+
+    /**
+     * Adds {@code delta} to the gauge {@code name} with {@code tags} (tag key, value, ...),
+     * registering it at its first use. Stream tasks call it as their stores change.
+     */
+    void gauge(String name, long delta, String... tags) {
+        Tags t = Tags.of(tags);
+        Meter.Id id = new Meter.Id(name, t, null, null, Meter.Type.GAUGE);
+        gauges.computeIfAbsent(id, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).tags(t).description(GAUGE_HELP.get(name))
+                    .strongReference(true).register(registry);
+            return value;
+        }).addAndGet(delta);
+    }
+
+    private static final Map<String, String> GAUGE_HELP = Map.of(
+            RUNS, "runs held in the run-state stores, by current recommendation, status and synthetic mark",
+            RUNS_LATCHED, "runs held by a FREEZE or ROLLBACK latch until an operator clears it",
+            ALERTS_FIRING, "firing alerts of the runs held, by rule and severity (silenced and acknowledged included)");
 
     void stateError() {
         stateErrors.increment();

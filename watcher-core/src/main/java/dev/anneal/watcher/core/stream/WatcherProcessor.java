@@ -5,6 +5,9 @@ import dev.anneal.watcher.core.decode.Ordinal;
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.core.decode.TelemetryDecoder;
 import dev.anneal.watcher.core.output.AlertJson;
+import dev.anneal.watcher.core.output.AuditJson;
+import dev.anneal.watcher.core.output.CommandFormatException;
+import dev.anneal.watcher.core.output.CommandJson;
 import dev.anneal.watcher.core.output.RecommendationJson;
 import dev.anneal.watcher.core.pipeline.EventTime;
 import dev.anneal.watcher.core.pipeline.PipelineSink;
@@ -13,10 +16,13 @@ import dev.anneal.watcher.core.pipeline.RecordPipeline;
 import dev.anneal.watcher.rules.engine.CompiledRule;
 import dev.anneal.watcher.rules.engine.RuleError;
 import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.Step;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.ErrorClass;
+import dev.anneal.watcher.rules.model.OperatorCommand;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RecordKind;
 import dev.anneal.watcher.rules.model.RejectReason;
@@ -48,8 +54,12 @@ import org.slf4j.event.Level;
  * recommendations, quarantine and dead-letter sinks of {@link WatcherTopology}, with headers, and
  * counted in {@link WatcherMetrics}.
  *
- * <p>Two more things go through the pipeline: a wall-clock punctuation advances every run of the
- * task ({@link RecordPipeline#advanceTo}), so absence rules fire while a run is silent; and when
+ * <p>More goes through the pipeline: a record of the commands topic is an operator command
+ * ({@link RecordPipeline#command}; a malformed one, or one keyed by another run, is a dead letter
+ * of category {@code bad_command}), whose audit record goes to the audit sink; a wall-clock
+ * punctuation advances the task's runs ({@link RecordPipeline#advanceTo}), so absence rules fire
+ * while a run is silent, idle runs end and ended runs expire (their recommendation tombstoned when
+ * {@link RunPolicy#deleteRecommendations}); and when
  * the task switches rule sets (and when it takes up the current one after {@link #init}), it
  * settles every stored run under the new rules before anything else
  * ({@link RecordPipeline#switchRules}): the alerts of rules that a reload removed or changed are
@@ -71,6 +81,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final Duration absenceInterval;
     private final RunStateCache cache;
     private final DeadLetters deadLetters;
+    private final RunPolicy runPolicy;
+    private final String commandsTopic;
     private final TelemetryDecoder decoder = new TelemetryDecoder();
     /**
      * Required by the decoder; its values are never used as event time here, because records
@@ -84,6 +96,7 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     private boolean quarantineRecommendations;
 
     private ProcessorContext<byte[], byte[]> context;
+    private KeyValueRunStore store;
     private RecordPipeline pipeline;
     private long version;
     private int[] rulesPerKind;
@@ -96,9 +109,13 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     /**
      * @param cacheCapacity decoded run states kept per task ({@link RunStateCache}); 0 decodes the
      *                      stored state at every record
+     * @param runPolicy     when idle runs end and ended runs expire
+     * @param commandsTopic the topic whose records are operator commands
      */
     WatcherProcessor(RuleSetHolder rules, Clock clock, WatcherMetrics metrics, Duration absenceInterval,
-            int cacheCapacity) {
+            int cacheCapacity, RunPolicy runPolicy, String commandsTopic) {
+        this.runPolicy = runPolicy;
+        this.commandsTopic = commandsTopic;
         this.rules = rules;
         this.clock = clock;
         this.metrics = metrics;
@@ -119,8 +136,13 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.context = context;
         // A re-initialised task (after an aborted transaction, or moved back here) has a store
         // restored from the changelog: nothing cached before may be trusted.
-        KeyValueRunStore store = new KeyValueRunStore(context.getStateStore(WatcherTopology.STORE), cache, metrics);
-        this.pipeline = new RecordPipeline(rules.ruleSet(), store, EventTime.PER_RUN, new Outputs());
+        if (store != null) {
+            store.release();
+        }
+        store = new KeyValueRunStore(context.getStateStore(WatcherTopology.STORE), cache, metrics);
+        this.pipeline = new RecordPipeline(rules.ruleSet(), store,
+                new KeyValueSilenceStore(context.getStateStore(WatcherTopology.SILENCES_STORE), metrics),
+                EventTime.PER_RUN, runPolicy.lifecycle(), new Outputs());
         // The rule set is taken up (and stored states settled under it) at the first record or
         // punctuation, where outputs can be forwarded; see refreshRules.
         version = 0;
@@ -159,10 +181,13 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        metrics.consumed();
         refreshRules();
         RecordMetadata meta = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a source record without topic, partition and offset"));
+        boolean isCommand = meta.topic().equals(commandsTopic);
+        if (!isCommand) {
+            metrics.consumed();
+        }
         input = record;
         inputMeta = meta;
         outputTimestamp = record.timestamp();
@@ -170,6 +195,10 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         // Positions are 1-based like file lines: offset 0 is line 1. The dead-letter headers carry the raw offset.
         long line = meta.offset() + 1;
         String key = runIdOf(record.key());
+        if (isCommand) {
+            command(source + ":" + line, key, record);
+            return;
+        }
         List<DecodeResult> results = record.value() == null ? List.of()
                 : decoder.decodeMessage(source, line, record.value(), key != null ? key : meta.topic(), ordinal);
         if (results.isEmpty()) {
@@ -183,6 +212,34 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         for (DecodeResult result : results) {
             pipeline.accept(withEventTime(result, record.timestamp()), keyCheck);
         }
+    }
+
+    /**
+     * An operator command, applied at its record's timestamp; a malformed one, or one keyed by
+     * another run, is a dead letter.
+     */
+    private void command(String position, String key, Record<byte[], byte[]> record) {
+        OperatorCommand command;
+        try {
+            if (record.value() == null || record.value().length == 0) {
+                throw new CommandFormatException("empty message: no command");
+            }
+            command = CommandJson.parse(new String(record.value(), StandardCharsets.UTF_8));
+        } catch (CommandFormatException e) {
+            deadLetter(position, badCommand(e.getMessage()));
+            return;
+        }
+        if (!command.runId().equals(key)) {
+            deadLetter(position, badCommand("command " + command.commandId() + " for run \"" + command.runId()
+                    + "\" is keyed \"" + key + "\"; key a command by its run_id (\"*\" for every run)"));
+            return;
+        }
+        pipeline.command(command, record.timestamp());
+    }
+
+    /** Why a message of the commands topic is rejected. */
+    static RejectReason badCommand(String why) {
+        return new RejectReason(RejectionCategory.BAD_COMMAND, "bad command: " + why);
     }
 
     /** Why a record whose envelope names another run than its key is rejected. */
@@ -217,8 +274,8 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /**
      * Wall-clock punctuation: advances every run of this task to the clock's time, firing absence
-     * rules whose silence has lasted long enough. Cheap when the rule set has no absence rules;
-     * otherwise it walks every run of the task's store, so its interval bounds that cost.
+     * rules whose silence has lasted long enough, ending silences and idle runs, expiring ended
+     * runs. It costs the runs whose deadline is due (the store's {@code RunIndex}), not a walk.
      */
     private void checkAbsence(long streamsWallClock) {
         refreshRules();
@@ -231,6 +288,9 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void close() {
         // A task closed dirty (an aborted transaction) has its store rolled back to the changelog.
         cache.clear();
+        if (store != null) {
+            store.release();
+        }
     }
 
     // ---------------------------------------------------------------- route
@@ -253,6 +313,21 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
         public void step(String runId, Step step, Cause cause) {
             // Latency is measured from the input record; a clock advance or a rules switch has none.
             publish(runId, step, outputTimestamp, cause == Cause.RECORD || cause == Cause.EVENT_TIME);
+        }
+
+        @Override
+        public void expired(RunState last) {
+            if (runPolicy.deleteRecommendations()) {
+                boolean synthetic = last.synthetic();
+                RecordHeaders headers = new RecordHeaders();
+                if (synthetic) {
+                    headers.add(WatcherTopics.HEADER_SYNTHETIC, SYNTHETIC_TRUE);
+                }
+                // A tombstone: compaction removes the run's recommendation from the topic.
+                context.forward(new Record<>(last.runId().getBytes(StandardCharsets.UTF_8), (byte[]) null,
+                        outputTimestamp, headers), quarantineRecommendations && synthetic
+                        ? WatcherTopology.SYNTHETIC_RECOMMENDATIONS_SINK : WatcherTopology.RECOMMENDATIONS_SINK);
+            }
         }
     }
 
@@ -279,6 +354,10 @@ final class WatcherProcessor implements Processor<byte[], byte[], byte[], byte[]
             if (measure) {
                 metrics.recommendationLatency(clock.millis() - timestamp, rec.synthetic());
             }
+        }
+        for (AuditRecord audit : step.audit()) {
+            metrics.command(audit);
+            forward(WatcherTopology.AUDIT_SINK, key, AuditJson.toJson(audit), timestamp, audit.command().synthetic());
         }
         for (RuleError e : step.errors()) {
             metrics.ruleError(e.rule());

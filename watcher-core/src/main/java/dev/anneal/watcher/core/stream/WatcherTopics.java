@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * The Kafka topics the daemon reads and writes. Topic names and the dead-letter headers are public
  * API: they are defined here and nowhere else, and are never renamed casually.
  *
- * <p>Input is either a list of topics or a pattern (exactly one of them). Outputs:
+ * <p>Input is either a list of topics or a pattern (exactly one of them), plus {@link #commands()},
+ * the operator commands ({@code CommandJson}, keyed by run id, or {@code *} on every partition for
+ * a silence of every run), which must have as many partitions as the telemetry topics so that a
+ * run's records and its commands meet in one stream task. Outputs:
  * <ul>
  *   <li>{@link #alerts()}: alert transitions (firing / resolved), keyed by run id, each value the
  *       JSON object {@code replay --alerts} writes as one line;</li>
@@ -23,6 +26,8 @@ import java.util.regex.Pattern;
  *       recommendation;</li>
  *   <li>{@link #dlq()}: every rejected input record, key and value bytes unchanged, with the
  *       {@code watcher.*} headers below saying why and where it came from;</li>
+ *   <li>{@link #audit()}: the append-only audit trail of operator commands, one record per
+ *       command ({@code AuditJson}), keyed by run id ({@code *} for a command of every run);</li>
  *   <li>{@link #syntheticAlerts()} and {@link #syntheticRecommendations()}, when set: the
  *       quarantine topics where alerts and recommendations derived from synthetic records (QA's
  *       drills, {@code watcher inject}) go instead of the real ones, so a drill never pages the
@@ -37,9 +42,11 @@ import java.util.regex.Pattern;
  * @param dlq             the dead-letter topic
  * @param syntheticAlerts          the quarantine topic for synthetic alerts, or null for none
  * @param syntheticRecommendations the quarantine topic for synthetic recommendations, or null for none
+ * @param commands        the operator commands topic (an input)
+ * @param audit           the audit topic (append-only)
  */
 public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, String alerts, String recommendations,
-        String dlq, String syntheticAlerts, String syntheticRecommendations) {
+        String dlq, String syntheticAlerts, String syntheticRecommendations, String commands, String audit) {
 
     /** The default input topic. */
     public static final String DEFAULT_INPUT = "anneal.telemetry";
@@ -49,6 +56,10 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
     public static final String DEFAULT_RECOMMENDATIONS = "anneal.recommendations";
     /** The default dead-letter topic. */
     public static final String DEFAULT_DLQ = "anneal.telemetry.dlq";
+    /** The default operator commands topic (co-partitioned with the telemetry topic). */
+    public static final String DEFAULT_COMMANDS = "anneal.commands";
+    /** The default audit topic (append-only). */
+    public static final String DEFAULT_AUDIT = "anneal.audit";
 
     /** Dead-letter header: the rejection reason, the same text replay reports. */
     public static final String HEADER_REASON = "watcher.reason";
@@ -104,6 +115,8 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
         checkName("alerts topic", alerts, problems);
         checkName("recommendations topic", recommendations, problems);
         checkName("dead-letter topic", dlq, problems);
+        checkName("commands topic", commands, problems);
+        checkName("audit topic", audit, problems);
         if (syntheticAlerts != null) {
             checkName("synthetic alerts topic", syntheticAlerts, problems);
         }
@@ -129,6 +142,12 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
                     + (outputs.size() == 3 ? " and dead-letter" : ", dead-letter and quarantine")
                     + " topics must differ, were " + String.join(", ", outputs));
         }
+        if (outputs.contains(audit) || outputs.contains(commands) || audit.equals(commands)) {
+            throw new IllegalArgumentException("the commands topic " + commands + " and the audit topic " + audit
+                    + " must differ from each other and from the alerts, recommendations, dead-letter and quarantine"
+                    + " topics");
+        }
+        outputs.add(audit);
         for (String out : outputs) {
             if (inputs.contains(out)) {
                 throw new IllegalArgumentException("topic " + out + " is both an input and an output");
@@ -138,6 +157,17 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
                         + " matches the output topic " + out + "; the daemon would read its own output");
             }
         }
+        if (inputs.contains(commands) || (inputPattern != null && inputPattern.matcher(commands).matches())) {
+            throw new IllegalArgumentException("the commands topic " + commands + " is also a telemetry input; "
+                    + "commands are read from it separately");
+        }
+    }
+
+    /** Topics with the default commands and audit topics. */
+    public WatcherTopics(List<String> inputTopics, Pattern inputPattern, String alerts, String recommendations,
+            String dlq, String syntheticAlerts, String syntheticRecommendations) {
+        this(inputTopics, inputPattern, alerts, recommendations, dlq, syntheticAlerts, syntheticRecommendations,
+                DEFAULT_COMMANDS, DEFAULT_AUDIT);
     }
 
     /** Topics without quarantine: synthetic outputs go to the real topics, marked. */
@@ -154,19 +184,19 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
     /** These topics reading {@code topics} instead. */
     public WatcherTopics withInputTopics(List<String> topics) {
         return new WatcherTopics(topics, null, alerts, recommendations, dlq, syntheticAlerts,
-                syntheticRecommendations);
+                syntheticRecommendations, commands, audit);
     }
 
     /** These topics reading every topic whose whole name matches {@code pattern} instead. */
     public WatcherTopics withInputPattern(Pattern pattern) {
         return new WatcherTopics(List.of(), Objects.requireNonNull(pattern, "pattern"), alerts, recommendations, dlq,
-                syntheticAlerts, syntheticRecommendations);
+                syntheticAlerts, syntheticRecommendations, commands, audit);
     }
 
     /** These topics with other output names. */
     public WatcherTopics withOutputs(String alertsTopic, String recommendationsTopic, String dlqTopic) {
         return new WatcherTopics(inputTopics, inputPattern, alertsTopic, recommendationsTopic, dlqTopic,
-                syntheticAlerts, syntheticRecommendations);
+                syntheticAlerts, syntheticRecommendations, commands, audit);
     }
 
     /**
@@ -175,7 +205,13 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
      */
     public WatcherTopics withQuarantine(String syntheticAlertsTopic, String syntheticRecommendationsTopic) {
         return new WatcherTopics(inputTopics, inputPattern, alerts, recommendations, dlq, syntheticAlertsTopic,
-                syntheticRecommendationsTopic);
+                syntheticRecommendationsTopic, commands, audit);
+    }
+
+    /** These topics with other operator commands and audit topics. */
+    public WatcherTopics withOperatorTopics(String commandsTopic, String auditTopic) {
+        return new WatcherTopics(inputTopics, inputPattern, alerts, recommendations, dlq, syntheticAlerts,
+                syntheticRecommendations, commandsTopic, auditTopic);
     }
 
     /** Where a synthetic alert goes: the quarantine topic when set, else the alerts topic. */
@@ -209,7 +245,7 @@ public record WatcherTopics(List<String> inputTopics, Pattern inputPattern, Stri
     public String toString() {
         String in = inputPattern != null ? "pattern " + inputPattern.pattern() : String.join(",", inputTopics);
         return "WatcherTopics[in=" + in + ", alerts=" + alerts + ", recommendations=" + recommendations
-                + ", dlq=" + dlq
+                + ", dlq=" + dlq + ", commands=" + commands + ", audit=" + audit
                 + (syntheticAlerts != null ? ", syntheticAlerts=" + syntheticAlerts : "")
                 + (syntheticRecommendations != null ? ", syntheticRecommendations=" + syntheticRecommendations : "")
                 + "]";

@@ -20,16 +20,19 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *  input topics ──> telemetry-source ──> watcher-processor ──┬──> alerts-sink ──────────> anneal.alerts
  *  (list or          byte[] key/value    (one per task)       ├──> recommendations-sink ─> anneal.recommendations
- *   pattern)                                 │      ^         │                            (compacted)
- *                                            │      │         ├──> dlq-sink ─────────────> anneal.telemetry.dlq
- *                                            │      │         └──> synthetic-*-sink ─────> quarantine topics (optional:
- *                                            v      │                                      outputs of synthetic records)
- *                                     watcher-run-state store
- *                                     (RocksDB + changelog topic)
+ *   pattern)                               ^  │      ^        │                            (compacted)
+ *  anneal.commands ─> commands-source ─────┘  │      │        ├──> audit-sink ───────────> anneal.audit
+ *                                             │      │        ├──> dlq-sink ─────────────> anneal.telemetry.dlq
+ *                                             │      │        └──> synthetic-*-sink ─────> quarantine topics (optional:
+ *                                             v      │                                     outputs of synthetic records)
+ *                                   watcher-run-state store, watcher-silences store
+ *                                   (RocksDB + changelog topics)
  *
  *  inside watcher-processor (WatcherProcessor), per record: TelemetryDecoder.decodeMessage, then
  *  RecordPipeline over KeyValueRunStore (this store) -> alerts, recommendations, dead letters;
- *  every absence interval of wall-clock time: RecordPipeline.advanceTo(clock) for every run of the task.
+ *  per command: CommandJson.parse, then RecordPipeline.command -> alerts, recommendations, audit;
+ *  every absence interval of wall-clock time: RecordPipeline.advanceTo(clock): what is due on the
+ *  task's runs (absence rules, silences that end, idle runs that end, ended runs that expire).
  * </pre>
  *
  * <p>Per input record, in order:
@@ -65,9 +68,18 @@ import org.apache.kafka.streams.state.Stores;
  *       record's timestamp.</li>
  * </ol>
  *
- * A wall-clock punctuator (every {@link #DEFAULT_ABSENCE_INTERVAL} unless configured) advances
- * every run of the task to the injected clock's time, so absence rules fire while a run is
- * silent; replay advances all runs on event time instead, so absence alerts are the one place the
+ * Operator commands come from a second source feeding the same processor: the commands topic
+ * is co-partitioned with the telemetry topics, so a run's commands reach the task that owns the
+ * run, in order with its records, and each command's effects, its audit record and the state
+ * change commit in the same transaction as any record's: applied exactly once, through crashes
+ * and rebalances. A malformed command is a dead letter ({@code bad_command}). A silence of every
+ * run arrives on every partition and goes into each task's {@value #SILENCES_STORE} store.
+ *
+ * <p>A wall-clock punctuator (every {@link #DEFAULT_ABSENCE_INTERVAL} unless configured) advances
+ * the task's runs to the injected clock's time, so absence rules fire while a run is silent, idle
+ * runs end and ended runs expire ({@link RunPolicy}; an expired run is deleted from the store and
+ * its changelog, and its recommendation tombstoned when so configured); it costs the runs whose
+ * deadline is due, found in an in-memory index of the store ({@code RunIndex}); replay advances all runs on event time instead, so absence alerts are the one place the
  * two can differ in timing. For the same reason event times must follow the wall clock: records
  * produced into the topic with old envelope {@code ts} values (a recording replayed through Kafka)
  * make their runs stale at the next punctuation. Rule sets are swapped through the
@@ -82,6 +94,12 @@ public final class WatcherTopology {
 
     /** Source node. */
     public static final String SOURCE = "telemetry-source";
+    /** Source node of the operator commands topic. */
+    public static final String COMMANDS_SOURCE = "commands-source";
+    /** The silences of every run, per task: one key, {@code TaskSilences} bytes, persistent and changelogged. */
+    public static final String SILENCES_STORE = "watcher-silences";
+    /** Sink node of the audit topic. */
+    public static final String AUDIT_SINK = "audit-sink";
     /** The processor node. */
     public static final String PROCESSOR = "watcher-processor";
     /** The run-state store: run id to {@code RunStateCodec} bytes, persistent and changelogged. */
@@ -137,7 +155,26 @@ public final class WatcherTopology {
      */
     public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics,
             Duration absenceInterval, int runStateCache) {
+        return build(topics, rules, clock, metrics, absenceInterval, runStateCache, RunPolicy.DEFAULTS);
+    }
+
+    /**
+     * Builds the daemon's topology.
+     *
+     * @param topics          input and output topic names
+     * @param rules           the current rule set; swap it to reload rules
+     * @param clock           the daemon's clock: absence checks, run lifecycle and latency measurements read it
+     * @param metrics         where the daemon's meters are registered
+     * @param absenceInterval how often the wall-clock punctuator advances the runs
+     * @param runStateCache   decoded run states each task keeps in memory, in front of the store
+     *                        (least recently used ones are dropped); 0 decodes the stored state at
+     *                        every record
+     * @param runs            when idle runs end and ended runs expire
+     */
+    public static Topology build(WatcherTopics topics, RuleSetHolder rules, Clock clock, WatcherMetrics metrics,
+            Duration absenceInterval, int runStateCache, RunPolicy runs) {
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(runs, "runs");
         Objects.requireNonNull(rules, "rules");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
@@ -157,19 +194,23 @@ public final class WatcherTopology {
         } else {
             topology.addSource(SOURCE, bytesIn, bytesIn, topics.inputTopics().toArray(String[]::new));
         }
+        topology.addSource(COMMANDS_SOURCE, bytesIn, bytesIn, topics.commands());
 
         // decode -> validate -> evaluate -> alert state -> decide, with the run state beside it
         boolean quarantineAlerts = topics.syntheticAlerts() != null;
         boolean quarantineRecommendations = topics.syntheticRecommendations() != null;
         topology.addProcessor(PROCESSOR, () -> new WatcherProcessor(rules, clock, metrics, absenceInterval,
-                runStateCache).quarantine(quarantineAlerts, quarantineRecommendations), SOURCE);
-        topology.addStateStore(runStateStore(), PROCESSOR);
+                runStateCache, runs, topics.commands()).quarantine(quarantineAlerts, quarantineRecommendations),
+                SOURCE, COMMANDS_SOURCE);
+        topology.addStateStore(store(STORE), PROCESSOR);
+        topology.addStateStore(store(SILENCES_STORE), PROCESSOR);
 
         // publish
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         topology.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topology.addSink(RECOMMENDATIONS_SINK, topics.recommendations(), bytesOut, bytesOut, PROCESSOR);
         topology.addSink(DLQ_SINK, topics.dlq(), bytesOut, bytesOut, PROCESSOR);
+        topology.addSink(AUDIT_SINK, topics.audit(), bytesOut, bytesOut, PROCESSOR);
         // synthetic outputs (QA drills) go to quarantine topics when configured, so they never page anyone
         if (quarantineAlerts) {
             topology.addSink(SYNTHETIC_ALERTS_SINK, topics.syntheticAlerts(), bytesOut, bytesOut, PROCESSOR);
@@ -185,8 +226,8 @@ public final class WatcherTopology {
      * Persistent (RocksDB) and changelogged, so a restarted or moved task restores every run's
      * state; cached, so a run seen many times between commits writes its changelog once.
      */
-    private static StoreBuilder<KeyValueStore<String, byte[]>> runStateStore() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+    private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of())
                 .withCachingEnabled();
     }

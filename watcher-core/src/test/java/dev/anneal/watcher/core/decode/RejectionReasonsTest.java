@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RejectionReasonsTest {
 
-    private static final String KINDS = "ppo, bc_stage, rehearsal, bc_audit, health";
+    private static final String KINDS = "ppo, bc_stage, rehearsal, bc_audit, health, run_end";
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
@@ -53,9 +53,9 @@ class RejectionReasonsTest {
             {}                                                    | unrecognised record: no known kind matches (no keys)
             {"schema_version": "0.9.0", "tick": 3}                | world telemetry (K10) records are not evaluated by the watcher
             # --- envelopes ---
-            {"run_id": "r", "kind": "foo", "data": {}}            | envelope kind "foo" is not one of ppo, bc_stage, rehearsal, bc_audit, health
-            {"kind": 3, "data": {}}                               | envelope kind 3.0 is not one of ppo, bc_stage, rehearsal, bc_audit, health
-            {"kind": "PPO", "data": {}}                           | envelope kind "PPO" is not one of ppo, bc_stage, rehearsal, bc_audit, health
+            {"run_id": "r", "kind": "foo", "data": {}}            | envelope kind "foo" is not one of ppo, bc_stage, rehearsal, bc_audit, health, run_end
+            {"kind": 3, "data": {}}                               | envelope kind 3.0 is not one of ppo, bc_stage, rehearsal, bc_audit, health, run_end
+            {"kind": "PPO", "data": {}}                           | envelope kind "PPO" is not one of ppo, bc_stage, rehearsal, bc_audit, health, run_end
             {"run_id": "r", "ts": "yesterday", "data": {}}        | envelope ts "yesterday" is not an ISO-8601 instant or epoch milliseconds
             {"run_id": "r", "ts": "2025-10-15T12:00:00", "data": {}} | envelope ts "2025-10-15T12:00:00" is not an ISO-8601 instant or epoch milliseconds
             {"run_id": "r", "ts": "1760529600000", "data": {}}    | envelope ts "1760529600000" is not an ISO-8601 instant or epoch milliseconds

@@ -9,12 +9,18 @@ import dev.anneal.watcher.core.replay.RunSummary;
 import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.AuditRecord;
+import dev.anneal.watcher.rules.model.CommandOutcome;
+import dev.anneal.watcher.rules.model.CommandType;
+import dev.anneal.watcher.rules.model.OperatorCommand;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
 import dev.anneal.watcher.rules.model.RejectReason;
 import dev.anneal.watcher.rules.model.RejectionCategory;
+import dev.anneal.watcher.rules.model.RunStatus;
 import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.model.SourcePosition;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +74,8 @@ final class Fixtures {
                 pass(3), List.of(alert, pending));
         Recommendation promote = new Recommendation("run-2", Action.PROMOTE, List.of("ready"), List.of(), false,
                 SourcePosition.line("b.json", 1), 0, true, DIGEST);
-        RunSummary run2 = new RunSummary("run-2", Action.PROMOTE, List.of("ready"), promote, promote, List.of());
+        RunSummary run2 = new RunSummary("run-2", Action.PROMOTE, List.of("ready"), promote, promote, List.of(),
+                RunStatus.ENDED, "run ended: rehearsal at b.json:1");
         List<Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < rejectedCount; i++) {
             rejections.add(new Rejection(at(10 + i),
@@ -81,6 +88,14 @@ final class Fixtures {
         return new ReplayResult(Action.HOLD, List.of("run-a: kl_threshold: kl_divergence 0.03 > 0.01"),
                 List.of(run1, run2), new RecordCounts(5 + rejectedCount, 5,
                 rejectedCount), rejections, List.of(new RuleErrorSummary("derive.ratio", 2, at(4),
-                "division by zero")), DIGEST, List.of("townlet-watch", "extra"), params);
+                "division by zero")), DIGEST, List.of("townlet-watch", "extra"), params, List.of(audit()));
+    }
+
+    /** An applied clear of run-1, at 2026-12-04T11:02:04Z. */
+    static AuditRecord audit() {
+        OperatorCommand clear = new OperatorCommand("c-1", CommandType.CLEAR, "run-1", "alice", "loss recovered",
+                Instant.parse("2026-12-04T11:02:03Z").toEpochMilli(), null, null, 0, null, false);
+        return new AuditRecord(clear, CommandOutcome.APPLIED, "ROLLBACK latch released; recommendation now PASS",
+                Instant.parse("2026-12-04T11:02:04Z").toEpochMilli(), 3, DIGEST);
     }
 }

@@ -50,6 +50,8 @@ class SummaryJsonTest {
                     "reasons": [],
                     "source": "a.jsonl:3"
                   },
+                  "status": "active",
+                  "end_reason": null,
                   "alerts": [
                     {
                       "id": "a1b2c3d4e5f60718",
@@ -94,6 +96,8 @@ class SummaryJsonTest {
                     ],
                     "source": "b.json:1"
                   },
+                  "status": "ended",
+                  "end_reason": "run ended: rehearsal at b.json:1",
                   "alerts": []
                 }
               ],
@@ -109,6 +113,23 @@ class SummaryJsonTest {
                   "count": 2,
                   "first_source": "a.jsonl:4",
                   "first_message": "division by zero"
+                }
+              ],
+              "commands": [
+                {
+                  "schema": "watcher.audit/v1",
+                  "command_id": "c-1",
+                  "type": "clear",
+                  "run_id": "run-1",
+                  "actor": "alice",
+                  "reason": "loss recovered",
+                  "issued_at": "2026-12-04T11:02:03Z",
+                  "synthetic": false,
+                  "outcome": "applied",
+                  "detail": "ROLLBACK latch released; recommendation now PASS",
+                  "applied_at": "2026-12-04T11:02:04Z",
+                  "run_records": 3,
+                  "rule_set": "sha256:00112233aabbccdd"
                 }
               ]
             }
@@ -151,7 +172,8 @@ class SummaryJsonTest {
                   },
                   "runs": [],
                   "rejected": [],
-                  "rule_errors": []
+                  "rule_errors": [],
+                  "commands": []
                 }
                 """);
     }

@@ -25,11 +25,14 @@ class TextReportTest {
                   final: PASS at a.jsonl:3
                 run run-2: PROMOTE since b.json:1
                   reason: ready
+                  ended: run ended: rehearsal at b.json:1
                 rejected records: 2
                   a.jsonl:10: invalid JSON: unexpected end
                   a.jsonl:11: invalid JSON: unexpected end
                 rule errors:
                   derive.ratio: 2 errors, first at a.jsonl:4: division by zero
+                commands: 1
+                  c-1 clear run-1 by alice: applied: ROLLBACK latch released; recommendation now PASS
                 decision: HOLD (runs: 2, records: read 7, accepted 5, rejected 2)
                 """);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anneal.watcher.core.decode.DecodeResult;
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.Step;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleSetCompiler;
@@ -60,6 +61,11 @@ class RecordPipelineTest {
             step.alerts().forEach(a -> line.append(' ').append(a.rule()).append('=').append(a.state()));
             step.recommendations().forEach(r -> line.append(" -> ").append(r.action()));
             lines.add(line.toString());
+        }
+
+        @Override
+        public void expired(RunState last) {
+            lines.add("expired " + last.runId());
         }
     }
 

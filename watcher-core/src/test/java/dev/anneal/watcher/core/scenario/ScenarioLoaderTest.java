@@ -88,12 +88,12 @@ class ScenarioLoaderTest {
                         """, List.of(
                         "s.yaml:3: tests[0]: missing key 'name'",
                         "s.yaml:3: tests[0]: missing key 'expect'; say what the replay must produce (alerts, "
-                                + "recommendations, decision, runs, rejected, rule_errors)",
+                                + "recommendations, decision, runs, rejected, rule_errors, commands)",
                         "s.yaml:4: tests[0].run_id: must not be blank",
                         "s.yaml:5: tests[0].format: unknown input format \"xml\"; valid formats are: auto, ndjson, json, "
                                 + "health",
                         "s.yaml:6: tests[0]: unknown key 'exepct' (did you mean 'expect'?); allowed keys: name, run_id, "
-                                + "format, params, defaults, input, records, expect")),
+                                + "format, params, defaults, input, records, commands, expect")),
                 Arguments.of("duplicate test names and empty expect", "rule_files: [townlet-watch]\ntests:\n" + OK_TEST
                         + """
                           - name: ok
@@ -102,7 +102,7 @@ class ScenarioLoaderTest {
                         """, List.of(
                         "s.yaml:6: tests[1].name: duplicate test name 'ok' (first at s.yaml:3)",
                         "s.yaml:8: tests[1].expect: empty; give at least one of alerts, recommendations, decision, runs, "
-                                + "rejected, rule_errors")),
+                                + "rejected, rule_errors, commands")),
                 Arguments.of("bad records", """
                         rule_files: [townlet-watch]
                         tests:
@@ -131,7 +131,7 @@ class ScenarioLoaderTest {
                               recommendations: {at: 1}
                         """, List.of(
                         "s.yaml:6: tests[0].expect: unknown key 'alert' (did you mean 'alerts'?); allowed keys: alerts, "
-                                + "recommendations, decision, runs, rejected, rule_errors",
+                                + "recommendations, decision, runs, rejected, rule_errors, commands",
                         "s.yaml:7: tests[0].expect.decision: 'MAYBE' is not one of PROMOTE, PASS, HOLD, FREEZE, ROLLBACK",
                         "s.yaml:8: tests[0].expect.runs: expected a mapping of RUN_ID: ACTION (every run), got a list",
                         "s.yaml:9: tests[0].expect.rejected: expected a count or a list (a whole number >= 0), got '-1'",
@@ -164,7 +164,7 @@ class ScenarioLoaderTest {
                         "s.yaml:8: tests[0].expect.alerts[0].action: 'PASS' is not one of HOLD, FREEZE, ROLLBACK",
                         "s.yaml:8: tests[0].expect.alerts[0].severity: 'loud' is not one of info, warning, critical",
                         "s.yaml:9: tests[0].expect.alerts[1]: unknown key 'colour'; allowed keys: at, rule, run_id, "
-                                + "state, action, severity, value, threshold, started_at, labels, annotations",
+                                + "state, action, severity, value, threshold, started_at, labels, annotations, acked, silenced",
                         "s.yaml:9: tests[0].expect.alerts[1].value: expected a number, or null for none; got '0.5'",
                         "s.yaml:9: tests[0].expect.alerts[1].threshold: expected a number, or null for none; got a list",
                         "s.yaml:9: tests[0].expect.alerts[1].started_at: expected a record position: a line number "
@@ -210,7 +210,24 @@ class ScenarioLoaderTest {
                             expect: {decision: PASS}
                         """, List.of(
                         "s.yaml:2: defaults: expected a mapping of record fields, got a list",
-                        "s.yaml:6: tests[0].defaults: defaults fill in inline records; a test with 'input' has none")));
+                        "s.yaml:6: tests[0].defaults: defaults fill in inline records; a test with 'input' has none")),
+                Arguments.of("commands without a position, of no type, and a bad expected outcome", """
+                        rule_files: [townlet-watch]
+                        tests:
+                          - name: t
+                            records: []
+                            commands:
+                              - {type: clear}
+                              - {after: 1, type: reset}
+                            expect:
+                              commands: [{outcome: done}]
+                        """, List.of(
+                        "s.yaml:6: tests[0].commands[0].after: required, the run's accepted records after which the "
+                                + "command applies (a whole number >= 0)",
+                        "s.yaml:7: tests[0].commands[1]: type 'reset' is not a command; use clear, ack, silence, "
+                                + "unsilence or end",
+                        "s.yaml:9: tests[0].expect.commands[0].outcome: 'done' is not one of applied, refused, "
+                                + "duplicate")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anneal.watcher.core.decode.Rejection;
 import dev.anneal.watcher.core.output.AlertJson;
+import dev.anneal.watcher.core.output.AuditJson;
+import dev.anneal.watcher.core.output.CommandJson;
 import dev.anneal.watcher.core.output.RecommendationJson;
+import dev.anneal.watcher.core.replay.CommandSchedule;
 import dev.anneal.watcher.core.replay.Replay;
 import dev.anneal.watcher.core.replay.ReplayListener;
 import dev.anneal.watcher.core.replay.ReplayOptions;
 import dev.anneal.watcher.rules.engine.RuleSet;
+import dev.anneal.watcher.rules.engine.RunStateCodec;
 import dev.anneal.watcher.rules.load.BuiltinPacks;
 import dev.anneal.watcher.rules.load.RuleSetCompiler;
 import dev.anneal.watcher.rules.model.AlertEvent;
 import dev.anneal.watcher.rules.model.AlertState;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Recommendation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -113,7 +120,8 @@ class DifferentialTest {
         assertThat(replay.recommendations.size() + replay.rejections.size()).as("the input did something")
                 .isPositive();
         if (name.startsWith("synthetic") && rulesName.equals("anneal-gates")) {
-            assertThat(replay.alerts).as("the synthetic stream breaches rules").hasSize(41);
+            // 41 transitions, and 3 resolved when the rehearsal summary ends run-promote.
+            assertThat(replay.alerts).as("the synthetic stream breaches rules").hasSize(44);
             assertThat(replay.rejections).hasSize(3);
             assertThat(replay.recommendations).extracting(r -> WatcherTopologyTest.field(r, "action"))
                     .as("every rung of the ladder is reached").contains("PROMOTE", "PASS", "HOLD", "FREEZE", "ROLLBACK");
@@ -123,7 +131,106 @@ class DifferentialTest {
     private record Outputs(List<String> alerts, List<String> recommendations, List<String> rejections) {
     }
 
+    /**
+     * Operator commands too ({@code stream/synthetic_commands.ndjson}: refused and applied clears,
+     * acks, a silence and its unsilence, a silence of every run, an end, a duplicate, a command
+     * for a run nobody knows): replay applies them with {@code --commands} semantics, the daemon
+     * gets each on the commands topic right after the record that makes it due (found from the
+     * run's record count in the store), stamped with that record's event time. Alerts,
+     * recommendations and the audit records must be the same.
+     */
+    @Test
+    void commandsAreAppliedAsReplayAppliesThem() throws Exception {
+        RuleSet rules = StreamHarness.annealGates();
+        String name = "synthetic_runs.ndjson";
+        byte[] bytes = resource("stream/" + name);
+        CommandSchedule schedule;
+        try (InputStream in = new ByteArrayInputStream(resource("stream/synthetic_commands.ndjson"))) {
+            schedule = CommandSchedule.read("synthetic_commands.ndjson", in);
+        }
+        List<String> replayAudit = new ArrayList<>();
+        Outputs replay = replay(rules, name, bytes, schedule, replayAudit);
+
+        List<String> daemonAudit = new ArrayList<>();
+        Outputs daemon;
+        List<CommandSchedule.Entry> pending = new ArrayList<>(schedule.entries());
+        try (StreamHarness h = new StreamHarness(stateDir.resolve("commands"), rules)) {
+            sendDue(h, pending, null, 0, 0, 0);
+            long timestamp = h.clock.millis();
+            for (String line : lines(bytes)) {
+                String runId = runIdOf(line, name);
+                h.input.pipeInput(runId, line, timestamp);
+                long eventTime = eventTimeOf(line, timestamp);
+                timestamp += 1_000;
+                sendDue(h, pending, runId, recordsOf(h, rules, runId), totalRecords(h, rules), eventTime);
+            }
+            assertThat(pending).as("every command was sent").isEmpty();
+            daemon = outputs(h, name);
+            h.audit.readValuesToList().forEach(a -> daemonAudit.add(normalAudit(a)));
+        }
+        assertThat(daemon.alerts).as("alert transitions").isEqualTo(replay.alerts);
+        assertThat(daemon.recommendations).as("recommendations").isEqualTo(replay.recommendations);
+        assertThat(daemonAudit).as("audit records").isEqualTo(replayAudit).hasSize(10);
+        assertThat(replayAudit).extracting(a -> WatcherTopologyTest.field(a, "command_id") + " "
+                + WatcherTopologyTest.field(a, "outcome")).containsExactly("ghost-1 refused", "kl-1 refused",
+                "grad-1 applied", "grad-2 applied", "kl-2 refused", "kl-3 applied", "kl-3 duplicate", "all-1 applied",
+                "entropy-1 applied", "grad-3 applied");
+        assertThat(replay.alerts).as("the ack and the silences re-publish alerts with their marks")
+                .anyMatch(a -> a.contains("\"acked\":{\"command_id\":\"grad-1\""))
+                .anyMatch(a -> a.contains("\"silenced\":{\"silence_id\":\"grad-2\""))
+                .anyMatch(a -> a.contains("\"silenced\":{\"silence_id\":\"all-1\""))
+                .anyMatch(a -> a.contains("run ended: operator dave: run stopped by hand"));
+    }
+
+    /** Pipes the pending commands now due, in file order, and drops them from {@code pending}. */
+    private static void sendDue(StreamHarness h, List<CommandSchedule.Entry> pending, String runId, long runRecords,
+            long totalRecords, long timestamp) {
+        for (java.util.Iterator<CommandSchedule.Entry> it = pending.iterator(); it.hasNext(); ) {
+            CommandSchedule.Entry e = it.next();
+            boolean due = e.command().allRuns() ? e.afterRecords() <= totalRecords
+                    : runId == null ? e.afterRecords() == 0
+                    : e.command().runId().equals(runId) && e.afterRecords() <= runRecords;
+            if (due) {
+                h.commands.pipeInput(e.command().runId(), CommandJson.toJson(e.command()), timestamp);
+                it.remove();
+            }
+        }
+    }
+
+    private static long recordsOf(StreamHarness h, RuleSet rules, String runId) {
+        byte[] stored = h.store().get(runId);
+        return stored == null ? 0 : new RunStateCodec(rules).decode(stored).records();
+    }
+
+    private static long totalRecords(StreamHarness h, RuleSet rules) {
+        long total = 0;
+        try (var it = h.store().all()) {
+            while (it.hasNext()) {
+                total += new RunStateCodec(rules).decode(it.next().value).records();
+            }
+        }
+        return total;
+    }
+
+    /** A line's envelope ts in epoch milliseconds, else the Kafka timestamp it is sent with. */
+    private static long eventTimeOf(String line, long kafkaTimestamp) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            if (node != null && node.path("ts").isTextual()) {
+                return Instant.parse(node.get("ts").asText()).toEpochMilli();
+            }
+        } catch (IOException e) {
+            // not JSON: rejected, so no command is due after it
+        }
+        return kafkaTimestamp;
+    }
+
     private static Outputs replay(RuleSet rules, String name, byte[] bytes) throws Exception {
+        return replay(rules, name, bytes, CommandSchedule.NONE, new ArrayList<>());
+    }
+
+    private static Outputs replay(RuleSet rules, String name, byte[] bytes, CommandSchedule commands,
+            List<String> audit) throws Exception {
         List<String> alerts = new ArrayList<>();
         List<String> recs = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
@@ -144,29 +251,39 @@ class DifferentialTest {
             public void rejected(Rejection rejection) {
                 rejections.add(rejection.position() + " " + rejection.reason());
             }
-        });
+
+            @Override
+            public void audit(AuditRecord record) {
+                audit.add(normalAudit(AuditJson.toJson(record)));
+            }
+        }).commands(commands);
         replay.replay(name, new ByteArrayInputStream(bytes), name);
+        replay.finish();
         return new Outputs(alerts, recs, rejections);
     }
 
     private Outputs daemon(RuleSet rules, String name, byte[] bytes) {
-        List<String> alerts = new ArrayList<>();
-        List<String> recs = new ArrayList<>();
-        List<String> rejections = new ArrayList<>();
         try (StreamHarness h = new StreamHarness(stateDir.resolve(name.replace('/', '_')), rules)) {
             long timestamp = h.clock.millis();
             for (String line : lines(bytes)) {
                 h.input.pipeInput(runIdOf(line, name), line, timestamp);
                 timestamp += 1_000;
             }
-            h.alerts.readValuesToList().forEach(v -> alerts.add(normalAlert(v, name)));
-            h.recommendations.readValuesToList().forEach(v -> recs.add(normalRecommendation(v, name)));
-            for (TestRecord<byte[], byte[]> dead : h.dlq.readRecordsToList()) {
-                Map<String, String> headers = StreamHarness.headers(dead);
-                String reason = headers.get(WatcherTopics.HEADER_REASON);
-                if (!reason.equals(WatcherProcessor.EMPTY_MESSAGE)) {
-                    rejections.add(position(headers.get(WatcherTopics.HEADER_POSITION), name) + " " + reason);
-                }
+            return outputs(h, name);
+        }
+    }
+
+    private static Outputs outputs(StreamHarness h, String name) {
+        List<String> alerts = new ArrayList<>();
+        List<String> recs = new ArrayList<>();
+        List<String> rejections = new ArrayList<>();
+        h.alerts.readValuesToList().forEach(v -> alerts.add(normalAlert(v, name)));
+        h.recommendations.readValuesToList().forEach(v -> recs.add(normalRecommendation(v, name)));
+        for (TestRecord<byte[], byte[]> dead : h.dlq.readRecordsToList()) {
+            Map<String, String> headers = StreamHarness.headers(dead);
+            String reason = headers.get(WatcherTopics.HEADER_REASON);
+            if (!reason.equals(WatcherProcessor.EMPTY_MESSAGE)) {
+                rejections.add(position(headers.get(WatcherTopics.HEADER_POSITION), name) + " " + reason);
             }
         }
         return new Outputs(alerts, recs, rejections);
@@ -200,7 +317,21 @@ class DifferentialTest {
         node.remove("event_time");
         mapPosition(node, "source", name);
         mapPosition(node, "started_at", name);
+        // "run ended: rehearsal at POSITION" names the position that ended the run.
+        mapPositionIn(node, "resolved_by", name);
+        mapPositionIn((ObjectNode) node.get("annotations"), "resolved_by", name);
         return node.toString();
+    }
+
+    /** Details name alerts by id, a digest of their start position, which differs by construction. */
+    private static String normalAudit(String json) {
+        return json.replaceAll("alert [0-9a-f]{16} ", "alert ID ");
+    }
+
+    private static void mapPositionIn(ObjectNode node, String field, String name) {
+        if (node.hasNonNull(field)) {
+            node.put(field, node.get(field).asText().replace(DAEMON_SOURCE + ":", name + ":"));
+        }
     }
 
     private static String normalRecommendation(String json, String name) {

@@ -14,6 +14,7 @@ import dev.anneal.watcher.core.pipeline.RecordPipeline;
 import dev.anneal.watcher.core.pipeline.RunStore;
 import dev.anneal.watcher.rules.engine.RuleSet;
 import dev.anneal.watcher.rules.engine.RunStateCodec;
+import dev.anneal.watcher.rules.engine.RunState;
 import dev.anneal.watcher.rules.engine.Step;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,6 +69,11 @@ class KeyValueRunStoreTest {
         @Override
         public void step(String runId, Step step, Cause cause) {
             add(runId, cause + " " + step);
+        }
+
+        @Override
+        public void expired(RunState last) {
+            add(last.runId(), "expired");
         }
     }
 
@@ -124,6 +130,8 @@ class KeyValueRunStoreTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         KeyValueRunStore store = new KeyValueRunStore(kafka, new RunStateCache(0), new WatcherMetrics(registry));
         RecordPipeline pipeline = new RecordPipeline(BEFORE, store, EventTime.PER_RUN, new Recorder());
+        // The task's start scans the store once (the processor's first switch to the current rules).
+        pipeline.switchRules(BEFORE, fingerprint -> null, T0);
         pipeline.advanceTo(T0);
         assertThat(registry.get(WatcherMetrics.STATE_ERRORS).counter().count()).isEqualTo(1);
         assertThat(new RunStateCodec(BEFORE).decode(kafka.get("run-x")).runId()).isEqualTo("run-x");

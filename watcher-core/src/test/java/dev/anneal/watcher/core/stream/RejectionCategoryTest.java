@@ -74,6 +74,8 @@ class RejectionCategoryTest {
                 RejectionCategory.EMPTY));
         rows.add(Arguments.of("WatcherProcessor.runIdMismatch", WatcherProcessor.runIdMismatch("run-b", "run-a"),
                 RejectionCategory.RUN_ID_MISMATCH));
+        rows.add(Arguments.of("WatcherProcessor.badCommand", WatcherProcessor.badCommand("type is required"),
+                RejectionCategory.BAD_COMMAND));
         return rows;
     }
 
@@ -102,7 +104,7 @@ class RejectionCategoryTest {
     void theIdsArePublicApiAndEveryCategoryIsBadInput() {
         assertThat(Stream.of(RejectionCategory.values()).map(RejectionCategory::id)).containsExactly(
                 "empty", "invalid_json", "not_an_object", "non_finite", "unrecognised", "world_telemetry",
-                "bad_envelope", "missing_keys", "wrong_type", "too_large", "run_id_mismatch", "other");
+                "bad_envelope", "missing_keys", "wrong_type", "too_large", "run_id_mismatch", "bad_command", "other");
         assertThat(Stream.of(RejectionCategory.values()).map(RejectionCategory::errorClass))
                 .containsOnly(ErrorClass.BAD_INPUT);
     }
@@ -122,6 +124,8 @@ class RejectionCategoryTest {
             {"results": [1]}                                             | not_an_object
             {"bc_accuracy": 0.9, "bc_threshold": 0.8, "bc_passed": "yes"} | wrong_type
             {"kind": "rehearsal", "data": {"bc_accuracy": 0.9}}          | missing_keys
+            {"kind": "run_end", "data": {"status": "done"}}              | bad_envelope
+            {"kind": "run_end", "data": {"reason": 1}}                   | wrong_type
             """)
     void categorisesWhatTheDecoderSays(String message, String category) {
         List<DecodeResult> results = new TelemetryDecoder().decodeMessage("t/0", 1,

@@ -70,7 +70,8 @@ class RunStateCacheTest {
         KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(new RuleSetHolder(RULES),
                 new StreamHarness.MutableClock(StreamHarness.START), new WatcherMetrics(),
-                WatcherTopology.DEFAULT_ABSENCE_INTERVAL, RunStateCache.DEFAULT_CAPACITY);
+                WatcherTopology.DEFAULT_ABSENCE_INTERVAL, RunStateCache.DEFAULT_CAPACITY, RunPolicy.DEFAULTS,
+                WatcherTopics.DEFAULT_COMMANDS);
         processor.init(context);
 
         // The first breaching anneal stage leaves loss_drift_rollback pending (it needs two in a row).
@@ -104,7 +105,8 @@ class RunStateCacheTest {
                 StreamsConfigs.defaults("mock:9092", stateDir));
         KeyValueStore<String, byte[]> store = StreamHarness.runStateStore(context);
         WatcherProcessor processor = new WatcherProcessor(holder, new StreamHarness.MutableClock(StreamHarness.START),
-                new WatcherMetrics(), WatcherTopology.DEFAULT_ABSENCE_INTERVAL, 1);
+                new WatcherMetrics(), WatcherTopology.DEFAULT_ABSENCE_INTERVAL, 1, RunPolicy.DEFAULTS,
+                WatcherTopics.DEFAULT_COMMANDS);
         processor.init(context);
         context.setRecordMetadata(WatcherTopics.DEFAULT_INPUT, 0, 0);
         processor.process(record("run-a", spike().getBytes(StandardCharsets.UTF_8)));

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * A {@link WatcherTopology} under a {@link TopologyTestDriver} with the daemon's own Streams
  * configuration ({@link StreamsConfigs}, exactly-once included), a settable clock that moves
- * together with the driver's wall clock, and the topics as strings (or bytes for dead letters).
+ * together with the driver's wall clock, and the topics as strings (or bytes for dead letters),
+ * the operator commands and audit topics included.
  */
 final class StreamHarness implements AutoCloseable {
 
@@ -48,6 +49,8 @@ final class StreamHarness implements AutoCloseable {
     final TestOutputTopic<String, String> alerts;
     final TestOutputTopic<String, String> recommendations;
     final TestOutputTopic<byte[], byte[]> dlq;
+    final TestInputTopic<String, String> commands;
+    final TestOutputTopic<String, String> audit;
 
     StreamHarness(Path stateDir, RuleSet ruleSet) {
         this(stateDir, new RuleSetHolder(ruleSet), new WatcherMetrics(), new MutableClock(START));
@@ -60,12 +63,19 @@ final class StreamHarness implements AutoCloseable {
     /** A harness with other output topics (the input stays {@link WatcherTopics#DEFAULT_INPUT}). */
     StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock,
             WatcherTopics topics) {
+        this(stateDir, rules, metrics, clock, topics, RunPolicy.DEFAULTS);
+    }
+
+    /** A harness whose runs end and expire as {@code runs} says. */
+    StreamHarness(Path stateDir, RuleSetHolder rules, WatcherMetrics metrics, MutableClock clock,
+            WatcherTopics topics, RunPolicy runs) {
         this.clock = clock;
         this.rules = rules;
         this.metrics = metrics;
         this.topics = topics;
         Properties props = StreamsConfigs.defaults("test-driver:9092", stateDir);
-        this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics), props,
+        this.driver = new TopologyTestDriver(WatcherTopology.build(topics, rules, clock, metrics,
+                WatcherTopology.DEFAULT_ABSENCE_INTERVAL, WatcherTopology.DEFAULT_RUN_STATE_CACHE, runs), props,
                 clock.instant());
         StringSerializer s = new StringSerializer();
         StringDeserializer d = new StringDeserializer();
@@ -75,6 +85,8 @@ final class StreamHarness implements AutoCloseable {
         this.alerts = driver.createOutputTopic(topics.alerts(), d, d);
         this.recommendations = driver.createOutputTopic(topics.recommendations(), d, d);
         this.dlq = driver.createOutputTopic(topics.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.commands = driver.createInputTopic(topics.commands(), s, s);
+        this.audit = driver.createOutputTopic(topics.audit(), d, d);
     }
 
     /** anneal-gates (the default pack) with parameter overrides. */
@@ -92,14 +104,23 @@ final class StreamHarness implements AutoCloseable {
 
     /**
      * An in-memory run-state store (no changelog) initialised on {@code context} and added to it,
-     * for driving the processor or the run store without a topology.
+     * with an in-memory silences store beside it, for driving the processor or the run store
+     * without a topology.
      */
     static KeyValueStore<String, byte[]> runStateStore(MockProcessorContext<byte[], byte[]> context) {
+        KeyValueStore<String, byte[]> silences = inMemoryStore(context, WatcherTopology.SILENCES_STORE);
+        context.addStateStore(silences);
+        KeyValueStore<String, byte[]> store = inMemoryStore(context, WatcherTopology.STORE);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private static KeyValueStore<String, byte[]> inMemoryStore(MockProcessorContext<byte[], byte[]> context,
+            String name) {
         KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(WatcherTopology.STORE), Serdes.String(), Serdes.ByteArray())
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
         return store;
     }
 
@@ -118,13 +139,13 @@ final class StreamHarness implements AutoCloseable {
         return driver.getKeyValueStore(WatcherTopology.STORE);
     }
 
-    /** The changelog records written so far, key and value. */
+    /** The changelog records written so far, key and value (null for a tombstone). */
     List<Map.Entry<String, byte[]>> changelog() {
         TestOutputTopic<String, byte[]> out = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
                 new ByteArrayDeserializer());
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
         for (TestRecord<String, byte[]> r : out.readRecordsToList()) {
-            entries.add(Map.entry(r.key(), r.value()));
+            entries.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())); // a tombstone has no value
         }
         return entries;
     }

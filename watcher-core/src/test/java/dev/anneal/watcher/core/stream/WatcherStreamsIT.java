@@ -41,14 +41,20 @@ class WatcherStreamsIT {
         TopicSetup.Settings settings = new TopicSetup.Settings(2, (short) 1);
         TopicSetup.Outcome first = TopicSetup.createMissing(admin, topics, settings, WAIT);
         assertThat(first.created()).containsExactly("anneal.telemetry", "anneal.alerts",
-                "anneal.recommendations", "anneal.telemetry.dlq");
+                "anneal.recommendations", "anneal.telemetry.dlq", "anneal.audit", "anneal.commands");
         TopicSetup.Outcome again = TopicSetup.createMissing(admin, topics, settings, WAIT);
         assertThat(again.created()).isEmpty();
-        assertThat(again.existing()).hasSize(4);
+        assertThat(again.existing()).hasSize(6);
         assertThat(again.problems()).isEmpty();
         ConfigResource recs = new ConfigResource(ConfigResource.Type.TOPIC, "anneal.recommendations");
         assertThat(admin.describeConfigs(List.of(recs)).all().get().get(recs)
                 .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        ConfigResource audit = new ConfigResource(ConfigResource.Type.TOPIC, "anneal.audit");
+        assertThat(admin.describeConfigs(List.of(audit)).all().get().get(audit)
+                .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(Long.toString(
+                TopicSetup.AUDIT_RETENTION.toMillis()));
+        assertThat(admin.describeTopics(List.of("anneal.commands")).allTopicNames().get().get("anneal.commands")
+                .partitions()).as("co-partitioned with the telemetry topic").hasSize(2);
 
         Properties props = StreamsConfigs.defaults(StreamsConfigs.DEFAULT_APPLICATION_ID, bootstrap,
                 dir.resolve("state"), 1);

@@ -68,7 +68,7 @@ class WatcherTopologyTest {
                     + "\"run_id\":\"run-a\",\"severity\":\"critical\"},"
                     + "\"annotations\":{\"summary\":\"kl_divergence 0.07 > 0.05 and grad_norm 2.6 > 2.5 in the same record\","
                     + "\"runbook_url\":\"docs/rules.md#kl_grad_rollback\"},\"synthetic\":false,"
-                    + "\"rule_set\":\"" + RULES.digest() + "\"}");
+                    + "\"rule_set\":\"" + RULES.digest() + "\",\"resolved_by\":null,\"acked\":null,\"silenced\":null}");
             assertThat(firing).extracting(r -> field(r.value(), "rule"))
                     .containsExactly("kl_grad_rollback", "kl_gate", "grad_gate");
             assertThat(firing).extracting(r -> field(r.value(), "state")).containsOnly("firing");
@@ -141,26 +141,28 @@ class WatcherTopologyTest {
                 Clock.systemUTC(), new WatcherMetrics()).describe();
         assertThat(description.subtopologies()).hasSize(1);
         TopologyDescription.Subtopology sub = description.subtopologies().iterator().next();
-        TopologyDescription.Source source = null;
+        List<String> sources = new ArrayList<>();
         TopologyDescription.Processor processor = null;
         List<String> sinks = new ArrayList<>();
         for (TopologyDescription.Node node : sub.nodes()) {
             if (node instanceof TopologyDescription.Source s) {
-                source = s;
+                sources.add(s.name() + " <- " + s.topicSet());
             } else if (node instanceof TopologyDescription.Processor p) {
                 processor = p;
             } else if (node instanceof TopologyDescription.Sink k) {
                 sinks.add(k.name() + " -> " + k.topic());
             }
         }
-        assertThat(source.name()).isEqualTo(WatcherTopology.SOURCE);
-        assertThat(source.topicSet()).containsExactly("anneal.telemetry");
+        assertThat(sources).containsExactlyInAnyOrder(WatcherTopology.SOURCE + " <- [anneal.telemetry]",
+                WatcherTopology.COMMANDS_SOURCE + " <- [anneal.commands]");
         assertThat(processor.name()).isEqualTo(WatcherTopology.PROCESSOR);
-        assertThat(processor.stores()).containsExactly(WatcherTopology.STORE);
+        assertThat(processor.stores()).containsExactlyInAnyOrder(WatcherTopology.STORE, WatcherTopology.SILENCES_STORE);
         assertThat(processor.successors()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrder(
-                WatcherTopology.ALERTS_SINK, WatcherTopology.RECOMMENDATIONS_SINK, WatcherTopology.DLQ_SINK);
+                WatcherTopology.ALERTS_SINK, WatcherTopology.RECOMMENDATIONS_SINK, WatcherTopology.DLQ_SINK,
+                WatcherTopology.AUDIT_SINK);
         assertThat(sinks).containsExactlyInAnyOrder("alerts-sink -> anneal.alerts",
-                "recommendations-sink -> anneal.recommendations", "dlq-sink -> anneal.telemetry.dlq");
+                "recommendations-sink -> anneal.recommendations", "dlq-sink -> anneal.telemetry.dlq",
+                "audit-sink -> anneal.audit");
     }
 
     @Test
@@ -169,7 +171,7 @@ class WatcherTopologyTest {
         TopologyDescription.Source source = (TopologyDescription.Source) WatcherTopology.build(topics,
                         new RuleSetHolder(RULES), Clock.systemUTC(), new WatcherMetrics()).describe()
                 .subtopologies().iterator().next().nodes().stream()
-                .filter(n -> n instanceof TopologyDescription.Source).findFirst().orElseThrow();
+                .filter(n -> n.name().equals(WatcherTopology.SOURCE)).findFirst().orElseThrow();
         assertThat(source.topicPattern().pattern()).isEqualTo("telemetry\\..*");
     }
 

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The alert state machine, the "alert state" stage of the data flow: given what {@link Engine}
@@ -40,7 +39,14 @@ import java.util.TreeMap;
  *
  * <p>Alert ids are deterministic (rule, run, start position), and an alert's reasons, annotations
  * and labels are rendered here, with the record's variables bound when a record caused the
- * transition. One per {@link Engine}, sharing its evaluation context; single-threaded.
+ * transition. Every event carries the operator's marks: the rule's acknowledgement and the
+ * silence covering the alert at the event's time ({@link TaskSilences#covering}).
+ *
+ * <p>Two things happen to alerts outside the table's record-driven rows: a run that ends resolves
+ * every open alert ({@link #resolveAll}: FIRING -> RESOLVED with a {@code resolved_by}
+ * annotation, PENDING -> INACTIVE, both legal transitions), and an operator's ack or silence
+ * re-publishes a firing alert with its new marks ({@link #remark}: no transition, the alert stays
+ * FIRING). One per {@link Engine}, sharing its evaluation context; single-threaded.
  */
 public final class AlertLifecycle {
 
@@ -57,10 +63,12 @@ public final class AlertLifecycle {
 
     private final RuleSet ruleSet;
     private final EvalContext ctx;
+    private final TaskSilences silences;
 
-    AlertLifecycle(RuleSet ruleSet, EvalContext ctx) {
+    AlertLifecycle(RuleSet ruleSet, EvalContext ctx, TaskSilences silences) {
         this.ruleSet = ruleSet;
         this.ctx = ctx;
+        this.silences = silences;
     }
 
     /** Whether the table allows an alert of an absence or a threshold rule to go from {@code from} to {@code to}. */
@@ -204,12 +212,68 @@ public final class AlertLifecycle {
     private void enter(CompiledRule rule, RunState run, RuleState st, AlertState to, SourcePosition source, long t,
                        boolean synthetic, StepBuilder out) {
         checkTransition(rule, st.state, to);
-        out.alerts.add(event(rule, run, st, to, source, t, synthetic));
+        out.alerts.add(event(rule, run, st, to, source, t, synthetic, true, null));
+        leave(st, to);
+    }
+
+    /** Stores the state a transition entered; INACTIVE and RESOLVED end the episode and clear it. */
+    private static void leave(RuleState st, AlertState to) {
         if (to == AlertState.PENDING || to == AlertState.FIRING) {
             st.state = to;
         } else {
             st.clear();
         }
+    }
+
+    /**
+     * The run ended: each firing alert RESOLVES and each pending one goes INACTIVE, with the
+     * {@code resolved_by} annotation saying why. No record is bound: annotations that read the
+     * record are left out, as for a rules reload.
+     *
+     * @param source the record that ended the run, or null (the alert's latest record is used)
+     * @param synthetic the mark of what ended the run, or null for the alert's own mark
+     */
+    void resolveAll(RunState run, String resolvedBy, SourcePosition source, long now, Boolean synthetic,
+                    StepBuilder out) {
+        ctx.bindNone(run.runId);
+        for (CompiledRule rule : ruleSet.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (st.state != AlertState.PENDING && st.state != AlertState.FIRING) {
+                continue;
+            }
+            AlertState to = st.state == AlertState.FIRING ? AlertState.RESOLVED : AlertState.INACTIVE;
+            checkTransition(rule, st.state, to);
+            out.alerts.add(event(rule, run, st, to, source != null ? source : latest(st), now,
+                    synthetic != null ? synthetic : markOf(rule, run, st), false, resolvedBy));
+            leave(st, to);
+        }
+    }
+
+    /**
+     * Re-publishes a firing alert with its current acknowledgement and silence (no transition):
+     * receivers learn of an ack or a silence from the alert itself.
+     */
+    void remark(RunState run, CompiledRule rule, long now, StepBuilder out) {
+        RuleState st = run.rules[rule.index()];
+        if (st.state != AlertState.FIRING) {
+            throw new IllegalStateException("only a firing alert is re-published, not a " + st.state.id() + " one");
+        }
+        ctx.bindNone(run.runId);
+        out.alerts.add(event(rule, run, st, AlertState.FIRING, latest(st), now, markOf(rule, run, st), false, null));
+    }
+
+    /** The alert's latest record (absence rules: the last record seen). */
+    private static SourcePosition latest(RuleState st) {
+        return st.lastSource == null ? st.startedAt : st.lastSource;
+    }
+
+    /**
+     * Whether an alert was synthetic, when no record is at hand: an absence rule's is the mark of
+     * the last record it saw, any other the mark of the run's latest record (a drill's runs are
+     * synthetic throughout).
+     */
+    static boolean markOf(CompiledRule rule, RunState run, RuleState st) {
+        return rule.isAbsence() ? st.seenSynthetic : run.lastSynthetic;
     }
 
     private List<String> reasons(CompiledRule rule, RuleState st) {
@@ -237,25 +301,31 @@ public final class AlertLifecycle {
         ctx.alert.put("threshold", st.lastThreshold == null ? FieldValues.NULL : st.lastThreshold);
     }
 
+    /**
+     * @param recordBound whether a record is bound (else annotations that read it are left out)
+     * @param resolvedBy  the {@code resolved_by} annotation, or null
+     */
     private AlertEvent event(CompiledRule rule, RunState run, RuleState st, AlertState state, SourcePosition source,
-                             long t, boolean synthetic) {
+                             long t, boolean synthetic, boolean recordBound, String resolvedBy) {
         alertVars(st);
         Map<String, String> annotations = new LinkedHashMap<>();
-        rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(ctx)));
+        if (recordBound) {
+            rule.annotations().forEach((k, tpl) -> annotations.put(k, tpl.render(ctx)));
+        } else {
+            rule.annotations().forEach((k, tpl) -> tpl.renderComplete(ctx).ifPresent(text -> annotations.put(k, text)));
+        }
+        if (resolvedBy != null) {
+            annotations.put(AlertEvent.RESOLVED_BY, resolvedBy);
+        }
+        Map<String, String> labels = labels(rule, run);
         return new AlertEvent(st.alertId, rule.id(), run.runId, state, rule.severity(), rule.action(), st.lastValue,
-                st.lastThreshold, st.startedAt, source, t, labels(rule, run), annotations, synthetic,
-                ruleSet.digest());
+                st.lastThreshold, st.startedAt, source, t, labels, annotations, synthetic, ruleSet.digest(), st.ack,
+                silences.mayCover(run) ? silences.covering(run, rule.id(), labels, t) : null);
     }
 
     /** An alert's labels: the rule's own plus those identifying it (Alertmanager matches alerts by these). */
     static Map<String, String> labels(CompiledRule rule, RunState run) {
-        Map<String, String> labels = new TreeMap<>(rule.labels());
-        labels.put("alertname", rule.id());
-        labels.put("run_id", run.runId);
-        labels.put("severity", rule.severity().id());
-        labels.put("action", rule.action().name());
-        labels.put("pack", rule.pack());
-        return labels;
+        return rule.alertLabels(run.runId);
     }
 
     /** The deterministic alert id: a digest of rule id, run id and the start position. */

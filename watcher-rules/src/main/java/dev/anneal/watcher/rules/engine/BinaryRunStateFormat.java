@@ -11,14 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The compact binary form of a {@link RunState} (format version 2), which the daemon writes to
+ * The compact binary form of a {@link RunState} (format version 3), which the daemon writes to
  * its state store on every record. It replaced Jackson JSON (version 1), whose decode and encode
- * took two thirds of the daemon's CPU; {@link RunStateCodec} still reads version 1.
+ * took two thirds of the daemon's CPU; {@link RunStateCodec} still reads version 1, and this class
+ * still reads version 2.
  *
  * <p>Layout: {@link #MAGIC}, {@link #VERSION}, the run id, then the rules whose state differs
- * from a fresh one (each as rule id and fingerprint, plain strings, and its state; a rule left out decodes fresh, as a
+ * from a fresh one (each as rule id and fingerprint, plain strings, and its state, which since
+ * version 3 may end with the operator's acknowledgement; a rule left out decodes fresh, as a
  * rule the state never knew does), the promotion streaks by pack name, the latch, its evidence,
- * the last recommendation and its key. Numbers are varints ({@link StateBytes}), doubles raw
+ * the last recommendation and its key; since version 3 the run's life and operator block
+ * ({@link OperatorBytes#writeRunTail}: status and end, records, silences, command ids, audit). A
+ * version-2 state decodes as an active run that no operator touched. Numbers are varints ({@link StateBytes}), doubles raw
  * IEEE bits (exact, NaN included), strings UTF-8 with back-references. Enum constants are written
  * as their index in the tables below, not their ordinal, so reordering an enum changes nothing;
  * a new constant is appended to its table.
@@ -28,7 +32,9 @@ final class BinaryRunStateFormat {
     /** First byte of every binary state; JSON states start with '{'. */
     static final byte MAGIC = (byte) 0xB5;
     /** Second byte: the layout version. Bump it when the layout changes, and keep reading the old one. */
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
+    /** The layout before runs had a life and operators a trail, still read. */
+    static final byte VERSION_2 = 2;
 
     private static final AlertState[] ALERT_STATES = {
             AlertState.INACTIVE, AlertState.PENDING, AlertState.FIRING, AlertState.RESOLVED};
@@ -43,6 +49,8 @@ final class BinaryRunStateFormat {
     private static final int HAS_LAST_THRESHOLD = 1 << 4;
     private static final int SEEN = 1 << 5;
     private static final int SEEN_SYNTHETIC = 1 << 6;
+    /** Since version 3. */
+    private static final int HAS_ACK = 1 << 7;
 
     private final RuleSet ruleSet;
     private final Map<String, CompiledRule> rulesById = new HashMap<>();
@@ -104,6 +112,7 @@ final class BinaryRunStateFormat {
             writeRecommendation(w, run.last);
         }
         w.writeString(run.lastKey);
+        OperatorBytes.writeRunTail(w, run);
         return w.toByteArray();
     }
 
@@ -128,7 +137,7 @@ final class BinaryRunStateFormat {
         int flags = (st.alertId != null ? HAS_ALERT_ID : 0) | (st.startedAt != null ? HAS_STARTED_AT : 0)
                 | (st.lastSource != null ? HAS_LAST_SOURCE : 0) | (st.lastValue != null ? HAS_LAST_VALUE : 0)
                 | (st.lastThreshold != null ? HAS_LAST_THRESHOLD : 0) | (st.seen ? SEEN : 0)
-                | (st.seenSynthetic ? SEEN_SYNTHETIC : 0);
+                | (st.seenSynthetic ? SEEN_SYNTHETIC : 0) | (st.ack != null ? HAS_ACK : 0);
         w.writeByte(flags);
         if (st.alertId != null) {
             w.writeString(st.alertId);
@@ -162,6 +171,9 @@ final class BinaryRunStateFormat {
                 previous = times[i];
                 w.writeDouble(values[i]);
             }
+        }
+        if (st.ack != null) {
+            OperatorBytes.writeAck(w, st.ack);
         }
     }
 
@@ -216,14 +228,16 @@ final class BinaryRunStateFormat {
 
     // ---------------------------------------------------------------- decode
 
-    /** Decodes a version-2 state. */
+    /** Decodes a version-3 or version-2 state. */
     RunState decode(byte[] bytes) {
         if (bytes.length < 2 || bytes[0] != MAGIC) {
             throw new IllegalArgumentException("not a binary watcher run state");
         }
-        if (bytes[1] != VERSION) {
-            throw new IllegalArgumentException("run state version " + bytes[1] + " is not " + VERSION);
+        if (bytes[1] != VERSION && bytes[1] != VERSION_2) {
+            throw new IllegalArgumentException("run state version " + bytes[1] + " is not " + VERSION + " or "
+                    + VERSION_2);
         }
+        boolean v2 = bytes[1] == VERSION_2;
         StateBytes.Reader r = new StateBytes.Reader(bytes, 2);
         RunState run = new RunState(r.readRequiredString("run id"), ruleSet);
         int rules = r.readCount();
@@ -232,13 +246,13 @@ final class BinaryRunStateFormat {
             String fingerprint = r.readPlainString();
             CompiledRule rule = rulesById.get(id);
             if (rule != null && rule.fingerprint().equals(fingerprint)) {
-                readRule(r, run.rules[rule.index()]);
+                readRule(r, run.rules[rule.index()], v2);
                 continue;
             }
             // A changed or removed rule's state is read past and dropped: the rule starts fresh. A
             // pending or firing alert of it is kept aside for RetiredRules.settle to close.
             RuleState retired = new RuleState(fingerprint);
-            readRule(r, retired);
+            readRule(r, retired, v2);
             if (retired.state == AlertState.PENDING || retired.state == AlertState.FIRING) {
                 run.retired.add(new RunState.Retired(id, retired));
             }
@@ -264,13 +278,16 @@ final class BinaryRunStateFormat {
         run.latchedEvidence = List.of(latchedEvidence);
         run.last = r.readBoolean() ? readRecommendation(r) : null;
         run.lastKey = r.readString();
+        if (!v2) {
+            OperatorBytes.readRunTail(r, run);
+        }
         if (!r.atEnd()) {
             throw new IllegalArgumentException("run state has trailing bytes after offset " + r.position());
         }
         return run;
     }
 
-    private static void readRule(StateBytes.Reader r, RuleState st) {
+    private static void readRule(StateBytes.Reader r, RuleState st, boolean v2) {
         st.state = decodeEnum(ALERT_STATES, r.readByte(), "alert state");
         int flags = r.readByte();
         st.alertId = (flags & HAS_ALERT_ID) != 0 ? r.readRequiredString("alert id") : null;
@@ -299,6 +316,13 @@ final class BinaryRunStateFormat {
                     st.windows[i].add(time, value);
                 }
             }
+        }
+        if ((flags & HAS_ACK) != 0) {
+            if (v2) {
+                throw new IllegalArgumentException("a version-2 run state has no acknowledgements (flags " + flags
+                        + ")");
+            }
+            st.ack = OperatorBytes.readAck(r);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.anneal.watcher.rules.model.Severity;
 import dev.anneal.watcher.rules.spec.RuleSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -41,6 +42,17 @@ public record CompiledRule(
         Map<String, Template> annotations,
         Template reason,
         Map<String, String> labels) {
+
+    /** The labels of this rule's alert in {@code runId}: its own plus those identifying it. */
+    public Map<String, String> alertLabels(String runId) {
+        Map<String, String> labels = new TreeMap<>(labels());
+        labels.put("alertname", id());
+        labels.put("run_id", runId);
+        labels.put("severity", severity().id());
+        labels.put("action", action().name());
+        labels.put("pack", pack());
+        return labels;
+    }
 
     public String id() {
         return spec.id();

@@ -3,6 +3,7 @@ package dev.anneal.watcher.rules.engine;
 import dev.anneal.watcher.rules.cel.CompiledExpr;
 import dev.anneal.watcher.rules.cel.ExprEvaluationException;
 import dev.anneal.watcher.rules.model.FieldValues;
+import dev.anneal.watcher.rules.model.RunStatus;
 import dev.anneal.watcher.rules.model.TelemetryRecord;
 import java.util.List;
 import java.util.OptionalLong;
@@ -25,7 +26,10 @@ import java.util.OptionalLong;
  * <p>Absence rules measure silence instead: a matching record restarts it, and time ({@link
  * #advanceTime}: event time, or the daemon's wall clock) fires them once it has lasted long
  * enough. {@link #deadline} and {@link #nextDeadline} say when that will be, so that a store can
- * index runs by it.
+ * index runs by it. An ended run's absence rules never fire: silence is what an ended run does.
+ *
+ * <p>Operators' silences (the run's own, and those of every run in the {@link TaskSilences} the
+ * engine is given) mark the alerts they cover, which then do not change the recommendation.
  */
 public final class Engine {
 
@@ -34,13 +38,41 @@ public final class Engine {
     private final AlertLifecycle lifecycle;
     private final RecommendationLadder ladder;
     private final List<CompiledRule> absenceRules;
+    private final TaskSilences silences;
 
+    /** An engine whose runs have no silences but their own. */
     public Engine(RuleSet ruleSet) {
+        this(ruleSet, new TaskSilences());
+    }
+
+    /**
+     * @param silences the silences of every run, which the caller keeps (and changes through
+     *                 {@link OperatorCommands})
+     */
+    public Engine(RuleSet ruleSet, TaskSilences silences) {
         this.ruleSet = ruleSet;
+        this.silences = silences;
         this.ctx = new EvalContext(ruleSet.params());
-        this.lifecycle = new AlertLifecycle(ruleSet, ctx);
-        this.ladder = new RecommendationLadder(ruleSet);
+        this.lifecycle = new AlertLifecycle(ruleSet, ctx, silences);
+        this.ladder = new RecommendationLadder(ruleSet, silences);
         this.absenceRules = ruleSet.rules().stream().filter(CompiledRule::isAbsence).toList();
+    }
+
+    /** The silences of every run that this engine honours. */
+    public TaskSilences silences() {
+        return silences;
+    }
+
+    AlertLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    RecommendationLadder ladder() {
+        return ladder;
+    }
+
+    EvalContext context() {
+        return ctx;
     }
 
     public RuleSet ruleSet() {
@@ -113,7 +145,7 @@ public final class Engine {
 
     private void fireIfDue(RunState run, CompiledRule rule, long now, StepBuilder out) {
         RuleState st = run.rules[rule.index()];
-        if (AlertLifecycle.silenceDeadline(rule, st) <= now) {
+        if (run.status == RunStatus.ACTIVE && AlertLifecycle.silenceDeadline(rule, st) <= now) {
             lifecycle.fireAbsence(run, rule, st, now, out);
             ladder.afterSilence(run, st, now, out);
         }
@@ -122,16 +154,20 @@ public final class Engine {
     /**
      * When an absence rule of a run will fire if no matching record comes first (the time
      * {@link #advanceTime} must reach), or empty when it cannot fire now: it is firing, has seen
-     * no timestamped record, or already fired for the current silence.
+     * no timestamped record, already fired for the current silence, or the run has ended.
      */
     public OptionalLong deadline(RunState run, CompiledRule rule) {
         requireAbsence(rule);
-        long at = AlertLifecycle.silenceDeadline(rule, run.rules[rule.index()]);
+        long at = run.status == RunStatus.ACTIVE ? AlertLifecycle.silenceDeadline(rule, run.rules[rule.index()])
+                : AlertLifecycle.NEVER;
         return at == AlertLifecycle.NEVER ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** The earliest {@link #deadline} of a run's absence rules, or empty when none can fire. */
     public OptionalLong nextDeadline(RunState run) {
+        if (run.status != RunStatus.ACTIVE) {
+            return OptionalLong.empty();
+        }
         long next = AlertLifecycle.NEVER;
         for (CompiledRule rule : absenceRules) {
             next = Math.min(next, AlertLifecycle.silenceDeadline(rule, run.rules[rule.index()]));

@@ -18,17 +18,25 @@ import java.util.List;
  * reached they stay, with the evidence that reached them, until an operator clears them, while
  * HOLD clears when its alerts resolve.
  *
+ * <p>A firing alert that an operator's silence covers ({@link TaskSilences#covering}) does not
+ * count: it neither sets the action nor latches, until the silence ends. An operator's
+ * {@code clear} releases the latch ({@link OperatorCommands}), after which the recommendation is
+ * recomputed from the alerts firing then.
+ *
  * <p>A recommendation is emitted only when it changed: its key is the action, whether it is
  * latched, and the alert ids of its evidence, so a firing alert re-confirmed on every record does
- * not repeat it. The three entry points are the three events that can change it: a record, an
- * absence rule's silence, and a rules switch. Stateless apart from the run state it is given.
+ * not repeat it. The entry points are the events that can change it: a record, an absence rule's
+ * silence, and a recomputation ({@link #recompute}: a rules switch, an operator command, the end
+ * of a silence). Stateless apart from the run state it is given.
  */
 public final class RecommendationLadder {
 
     private final RuleSet ruleSet;
+    private final TaskSilences silences;
 
-    RecommendationLadder(RuleSet ruleSet) {
+    RecommendationLadder(RuleSet ruleSet, TaskSilences silences) {
         this.ruleSet = ruleSet;
+        this.silences = silences;
     }
 
     /** After a record was evaluated; {@code alertsChanged} when it caused an alert transition. */
@@ -36,8 +44,12 @@ public final class RecommendationLadder {
         // Every change of alert state emits an event, and the latch only moves when an alert
         // fires; so with no event, no change in promotion and no latch (whose evidence follows
         // the latest confirmation), the recommendation cannot change and need not be recomputed.
+        // Unless the run had ended: its end resolved alerts without recomputing it.
         boolean promotion = promotionHolds(run);
-        if (alertsChanged || run.last == null || promotion != run.lastPromotionHolds || run.latched != null) {
+        boolean afresh = run.decideAfresh;
+        run.decideAfresh = false;
+        if (alertsChanged || run.last == null || promotion != run.lastPromotionHolds || run.latched != null
+                || afresh) {
             run.lastPromotionHolds = promotion;
             decide(run, record.position(), record.eventTime(), record.synthetic(), out);
         }
@@ -49,10 +61,11 @@ public final class RecommendationLadder {
     }
 
     /**
-     * After a rules switch settled the run's retired alerts: recomputed under the new rules, from
-     * the position of the run's last recommendation (a run that never had one has nothing to redo).
+     * Recomputed from the run's alerts as they are now (after a rules switch settled its retired
+     * alerts, an operator command, or the end of a silence), from the position of the run's last
+     * recommendation (a run that never had one has nothing to redo).
      */
-    void afterRulesSwitch(RunState run, long now, boolean synthetic, StepBuilder out) {
+    void recompute(RunState run, long now, boolean synthetic, StepBuilder out) {
         if (run.last != null) {
             run.lastPromotionHolds = promotionHolds(run);
             decide(run, run.last.source(), now, synthetic, out);
@@ -62,9 +75,10 @@ public final class RecommendationLadder {
     private void decide(RunState run, SourcePosition source, long t, boolean synthetic, StepBuilder out) {
         Action current = null;
         List<Evidence> evidence = new ArrayList<>();
+        boolean silencing = silences.mayCover(run);
         for (CompiledRule rule : ruleSet.rules()) {
             RuleState st = run.rules[rule.index()];
-            if (st.state == AlertState.FIRING) {
+            if (st.state == AlertState.FIRING && !(silencing && silenced(run, rule, t))) {
                 evidence.add(evidence(rule, st));
                 current = current == null ? rule.action() : Action.max(current, rule.action());
             }
@@ -112,6 +126,25 @@ public final class RecommendationLadder {
         run.last = new Recommendation(run.runId, action, reasons, shown, latched, source, t, synthetic,
                 ruleSet.digest());
         out.recommendations.add(run.last);
+    }
+
+    /** Whether a silence covers the rule's alert in the run at {@code t}. */
+    private boolean silenced(RunState run, CompiledRule rule, long t) {
+        return silences.covering(run, rule.id(), AlertLifecycle.labels(rule, run), t) != null;
+    }
+
+    /** The firing alerts of a run that demand at least {@code action}, ignoring silenced ones, in rule order. */
+    List<CompiledRule> demanding(RunState run, Action action, long t) {
+        List<CompiledRule> out = new ArrayList<>();
+        boolean silencing = silences.mayCover(run);
+        for (CompiledRule rule : ruleSet.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (st.state == AlertState.FIRING && rule.action().compareTo(action) >= 0
+                    && !(silencing && silenced(run, rule, t))) {
+                out.add(rule);
+            }
+        }
+        return out;
     }
 
     /** What makes two recommendations the same: the action, the latch and the alerts shown as evidence. */

@@ -32,15 +32,20 @@ import java.util.function.Function;
 public final class RetiredRules {
 
     /** Annotation of a transition that a rules reload caused, naming the rule set that retired the rule. */
-    public static final String RESOLVED_BY = "resolved_by";
+    public static final String RESOLVED_BY = AlertEvent.RESOLVED_BY;
 
     private final RuleSet ruleSet;
     private final RecommendationLadder ladder;
 
-    /** Settles runs under {@code current}, the rule set a reload switched to. */
+    /** Settles runs under {@code current}, the rule set a reload switched to, with no silences but the runs' own. */
     public RetiredRules(RuleSet current) {
-        this.ruleSet = current;
-        this.ladder = new RecommendationLadder(current);
+        this(new Engine(current));
+    }
+
+    /** Settles runs under the rule set of {@code current}, honouring its silences. */
+    public RetiredRules(Engine current) {
+        this.ruleSet = current.ruleSet();
+        this.ladder = current.ladder();
     }
 
     /**
@@ -75,7 +80,7 @@ public final class RetiredRules {
                     retired.rule().isAbsence() ? st.seenSynthetic : synthetic));
         }
         run.retired.clear();
-        ladder.afterRulesSwitch(run, now, synthetic, out);
+        ladder.recompute(run, now, synthetic, out);
         return out.build();
     }
 

@@ -1,5 +1,6 @@
 package dev.anneal.watcher.rules.engine;
 
+import dev.anneal.watcher.rules.model.Ack;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.SourcePosition;
 import java.util.List;
@@ -36,6 +37,8 @@ public final class RuleState {
      * Not stored: the daemon stamps every record, so there it is only ever set while firing.
      */
     boolean silenceFired;
+    /** The operator's acknowledgement of the firing alert, or null; it ends with the alert. */
+    Ack ack;
     /** Whether {@link DeadlineQueue} holds an entry for this rule (its bookkeeping; not stored). */
     boolean deadlineQueued;
 
@@ -88,9 +91,15 @@ public final class RuleState {
         return reasons;
     }
 
+    /** The operator's acknowledgement of the firing alert, or null. */
+    public Ack ack() {
+        return ack;
+    }
+
     void clear() {
         state = AlertState.INACTIVE;
         alertId = null;
+        ack = null;
         startedAt = null;
         matchCount = 0;
         falseCount = 0;

@@ -15,8 +15,9 @@ import java.util.Map;
  * Turns a {@link RunState} into bytes and back, so the daemon can keep run state in a
  * changelogged state store and resume it after a crash or on another instance.
  *
- * <p>States are written in a compact binary form ({@link BinaryRunStateFormat}, version 2), which
- * the daemon pays for on every record. States written by earlier versions as JSON (version 1,
+ * <p>States are written in a compact binary form ({@link BinaryRunStateFormat}, version 3;
+ * version 2, written before runs had a life and operators a trail, is still read), which the
+ * daemon pays for on every record. States written by earlier versions as JSON (version 1,
  * first byte '{') are still read, so a daemon upgraded in place resumes from its existing store
  * and changelog; each is rewritten in binary at the run's next record.
  *
@@ -62,7 +63,7 @@ public final class RunStateCodec {
         this.binary = new BinaryRunStateFormat(ruleSet);
     }
 
-    /** The state in the binary form (version 2). */
+    /** The state in the binary form (version 3). */
     public byte[] encode(RunState run) {
         return binary.encode(run);
     }

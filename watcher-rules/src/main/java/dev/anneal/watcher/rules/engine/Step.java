@@ -1,24 +1,33 @@
 package dev.anneal.watcher.rules.engine;
 
 import dev.anneal.watcher.rules.model.AlertEvent;
+import dev.anneal.watcher.rules.model.AuditRecord;
 import dev.anneal.watcher.rules.model.Recommendation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What one engine step (a record, a clock advance or a rules switch) produced for a run: alert
- * transitions in rule order, the run's new recommendation if it changed, and rule evaluation
- * errors.
+ * What one step (a record, a clock advance, a rules switch or an operator command) produced for a
+ * run: alert events in rule order (transitions, and firing alerts re-published with an operator's
+ * marks), the run's new recommendation if it changed, rule evaluation errors, and the audit
+ * record of an operator command (exactly one for a command step, none otherwise).
  */
-public record Step(List<AlertEvent> alerts, List<Recommendation> recommendations, List<RuleError> errors) {
+public record Step(List<AlertEvent> alerts, List<Recommendation> recommendations, List<RuleError> errors,
+                   List<AuditRecord> audit) {
 
-    public static final Step EMPTY = new Step(List.of(), List.of(), List.of());
+    public static final Step EMPTY = new Step(List.of(), List.of(), List.of(), List.of());
 
     public Step {
         alerts = List.copyOf(alerts);
         recommendations = List.copyOf(recommendations);
         errors = List.copyOf(errors);
+        audit = List.copyOf(audit);
+    }
+
+    /** A step without an audit record (anything but an operator command). */
+    public Step(List<AlertEvent> alerts, List<Recommendation> recommendations, List<RuleError> errors) {
+        this(alerts, recommendations, errors, List.of());
     }
 
     public Optional<Recommendation> recommendation() {
@@ -26,7 +35,7 @@ public record Step(List<AlertEvent> alerts, List<Recommendation> recommendations
     }
 
     public boolean isEmpty() {
-        return alerts.isEmpty() && recommendations.isEmpty() && errors.isEmpty();
+        return alerts.isEmpty() && recommendations.isEmpty() && errors.isEmpty() && audit.isEmpty();
     }
 
     /** This step followed by {@code next}: each list in order, this step's entries first. */
@@ -38,7 +47,7 @@ public record Step(List<AlertEvent> alerts, List<Recommendation> recommendations
             return next;
         }
         return new Step(concat(alerts, next.alerts), concat(recommendations, next.recommendations),
-                concat(errors, next.errors));
+                concat(errors, next.errors), concat(audit, next.audit));
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param annotations   rendered annotations (summary, runbook_url, ...)
  * @param synthetic     whether the record behind this transition was injected by QA
  * @param ruleSetDigest digest of the rule set that produced it
+ * @param acked         the operator's acknowledgement of the alert, or null
+ * @param silenced      the silence covering the alert at this transition, or null
  */
 public record AlertEvent(
         String id,
@@ -41,7 +43,12 @@ public record AlertEvent(
         Map<String, String> labels,
         Map<String, String> annotations,
         boolean synthetic,
-        String ruleSetDigest) {
+        String ruleSetDigest,
+        Ack acked,
+        Silence silenced) {
+
+    /** The annotation saying what resolved an alert, when something other than its own condition did. */
+    public static final String RESOLVED_BY = "resolved_by";
 
     public AlertEvent {
         Objects.requireNonNull(id, "id");
@@ -58,5 +65,22 @@ public record AlertEvent(
         }
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    }
+
+    /** A transition without operator marks (not acknowledged, not silenced). */
+    public AlertEvent(String id, String rule, String runId, AlertState state, Severity severity, Action action,
+            Double value, Double threshold, SourcePosition startedAt, SourcePosition source, long eventTime,
+            Map<String, String> labels, Map<String, String> annotations, boolean synthetic, String ruleSetDigest) {
+        this(id, rule, runId, state, severity, action, value, threshold, startedAt, source, eventTime, labels,
+                annotations, synthetic, ruleSetDigest, null, null);
+    }
+
+    /**
+     * What resolved the alert when it was not its own condition (a run that ended, a rules reload):
+     * the {@value #RESOLVED_BY} annotation; null otherwise, and for any state but RESOLVED and
+     * INACTIVE.
+     */
+    public String resolvedBy() {
+        return state == AlertState.RESOLVED || state == AlertState.INACTIVE ? annotations.get(RESOLVED_BY) : null;
     }
 }

@@ -18,7 +18,13 @@ public enum RecordKind {
     /** A BC dataset audit report (K9). */
     BC_AUDIT("bc_audit"),
     /** A {@code tick_health} line (K2). */
-    HEALTH("health");
+    HEALTH("health"),
+    /**
+     * The explicit end of a run: an envelope of kind {@code run_end} (its {@code data} may hold a
+     * {@code reason}), sent by trainers and {@code watcher inject} when a run is over. It is a
+     * terminal record, like a rehearsal summary: the run ends after it is evaluated.
+     */
+    RUN_END("run_end");
 
     private final String id;
 

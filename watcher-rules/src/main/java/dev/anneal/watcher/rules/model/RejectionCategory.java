@@ -37,6 +37,11 @@ public enum RejectionCategory {
     /** The envelope names a run other than the record key (the daemon keys runs by record key). */
     RUN_ID_MISMATCH,
     /**
+     * A message on the operator commands topic that is not a valid command (bad JSON, a missing or
+     * mistyped field, an unknown type) or whose key is not its run id.
+     */
+    BAD_COMMAND,
+    /**
      * Anything else. No reason the watcher creates today has it; the id stays valid (it is public
      * API) for a reason that fits none of the others.
      */

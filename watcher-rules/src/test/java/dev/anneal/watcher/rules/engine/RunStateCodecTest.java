@@ -15,15 +15,26 @@ import dev.anneal.watcher.rules.model.Action;
 import dev.anneal.watcher.rules.model.AlertState;
 import dev.anneal.watcher.rules.model.Evidence;
 import dev.anneal.watcher.rules.model.Recommendation;
+import dev.anneal.watcher.rules.model.RunStatus;
+import dev.anneal.watcher.rules.model.Ack;
+import dev.anneal.watcher.rules.model.AuditRecord;
+import dev.anneal.watcher.rules.model.CommandOutcome;
+import dev.anneal.watcher.rules.model.CommandType;
+import dev.anneal.watcher.rules.model.OperatorCommand;
+import dev.anneal.watcher.rules.model.Silence;
+import dev.anneal.watcher.rules.model.SilenceMatcher;
 import dev.anneal.watcher.rules.model.Severity;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,7 +179,7 @@ class RunStateCodecTest {
         assertThatThrownBy(() -> codec.decode("{\"version\": 99, \"runId\": \"r\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 99 is not 1");
         assertThatThrownBy(() -> codec.decode(new byte[] {BinaryRunStateFormat.MAGIC, 9}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 9 is not 2");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("run state version 9 is not 3 or 2");
     }
 
     @Test
@@ -235,16 +246,63 @@ class RunStateCodecTest {
     void statesStoredAsJsonByEarlierVersionsStillDecode() throws Exception {
         RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
         RunStateCodec codec = new RunStateCodec(rs);
+        Map<String, byte[]> fixture = fixture("/run-state/legacy-json-v1.tsv", codec,
+                text -> text.getBytes(StandardCharsets.UTF_8));
+        assertThat(fixture.values()).allSatisfy(json -> assertThat(json[0]).isEqualTo((byte) '{'));
+        assertThat(compareWithFixture(rs, codec, fixture, fromJson -> { })).isEqualTo(12);
+        assertThat(fixture.values()).as("the fixture covers firing alerts, latches and windows")
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"FIRING\""))
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"latched\":\"ROLLBACK\""))
+                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"PENDING\""));
+    }
+
+    /**
+     * States written by version 2 of the binary format (before runs had a life and operators a
+     * trail) still decode, with the same alerts, windows, latches and recommendations, as
+     * active runs with no silences, acknowledgements or audit. {@code run-state/binary-v2.tsv}
+     * was written by that version from the same records as the JSON fixture above (at every
+     * hundredth record, each run's state, in hex).
+     */
+    @Test
+    void statesStoredInBinaryVersion2StillDecode() throws Exception {
+        RuleSet rs = rules(Map.of("kl_threshold", "0.05", "loss_baseline", "1.3"));
+        RunStateCodec codec = new RunStateCodec(rs);
+        Map<String, byte[]> fixture = fixture("/run-state/binary-v2.tsv", codec, HexFormat.of()::parseHex);
+        assertThat(fixture.values()).allSatisfy(bytes -> assertThat(bytes[1]).as("format version")
+                .isEqualTo((byte) 2));
+        assertThat(compareWithFixture(rs, codec, fixture, fromV2 -> {
+            assertThat(fromV2.status()).isEqualTo(RunStatus.ACTIVE);
+            assertThat(fromV2.silences()).isEmpty();
+            assertThat(fromV2.audit()).isEmpty();
+        })).isEqualTo(12);
+        assertThat(fixture.values()).as("the fixture covers firing alerts and latches")
+                .anyMatch(b -> codec.decode(b).latched() != null)
+                .anyMatch(b -> codec.decode(b).rules[0].state() == AlertState.FIRING);
+    }
+
+    /** A fixture of stored states, one {@code RECORD<TAB>STATE} per line, keyed {@code "RECORD RUN"}. */
+    private static Map<String, byte[]> fixture(String resource, RunStateCodec codec, Function<String, byte[]> bytes)
+            throws Exception {
         Map<String, byte[]> fixture = new LinkedHashMap<>();
-        try (InputStream in = RunStateCodecTest.class.getResourceAsStream("/run-state/legacy-json-v1.tsv")) {
+        try (InputStream in = RunStateCodecTest.class.getResourceAsStream(resource)) {
             assertThat(in).as("fixture").isNotNull();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.split("\t", 2);
-                RunState decoded = codec.decode(parts[1].getBytes(StandardCharsets.UTF_8));
-                fixture.put(parts[0] + " " + decoded.runId(), parts[1].getBytes(StandardCharsets.UTF_8));
+                byte[] state = bytes.apply(parts[1]);
+                fixture.put(parts[0] + " " + codec.decode(state).runId(), state);
             }
         }
         assertThat(fixture).hasSize(12);
+        return fixture;
+    }
+
+    /**
+     * Feeds {@code records(1, 400)} to an engine that keeps its runs in memory and, at every
+     * hundredth record, compares each run with its stored copy in {@code fixture} (and hands the
+     * decoded copy to {@code check}); returns how many were compared.
+     */
+    private static int compareWithFixture(RuleSet rs, RunStateCodec codec, Map<String, byte[]> fixture,
+            Consumer<RunState> check) {
         EngineHarness engine = EngineHarness.of(rs);
         int i = 0;
         int compared = 0;
@@ -253,21 +311,17 @@ class RunStateCodecTest {
             engine.process(r);
             if (++i % 100 == 0) {
                 for (RunState kept : engine.runs().values()) {
-                    byte[] json = fixture.get(i + " " + kept.runId());
-                    assertThat(json).as("fixture entry %d %s", i, kept.runId()).isNotNull();
-                    assertThat(json[0]).isEqualTo((byte) '{');
-                    RunState fromJson = codec.decode(json);
-                    assertThat(describe(rs, fromJson)).as("record %d, %s", i, kept.runId())
+                    byte[] stored = fixture.get(i + " " + kept.runId());
+                    assertThat(stored).as("fixture entry %d %s", i, kept.runId()).isNotNull();
+                    RunState decoded = codec.decode(stored);
+                    assertThat(describe(rs, decoded)).as("record %d, %s", i, kept.runId())
                             .isEqualTo(describe(rs, kept));
+                    check.accept(decoded);
                     compared++;
                 }
             }
         }
-        assertThat(compared).isEqualTo(12);
-        assertThat(fixture.values()).as("the fixture covers firing alerts, latches and windows")
-                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"FIRING\""))
-                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"latched\":\"ROLLBACK\""))
-                .anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains("\"state\":\"PENDING\""));
+        return compared;
     }
 
     @Test
@@ -344,7 +398,45 @@ class RunStateCodecTest {
                     rs.digest());
             run.lastKey = rnd.nextBoolean() ? null : action + "|" + rnd.nextInt(9);
         }
+        randomLife(run, rs, rnd);
         return run;
+    }
+
+    /** A random life and operator trail: status, end, records, acks, silences, command ids, audit. */
+    private static void randomLife(RunState run, RuleSet rs, Random rnd) {
+        if (rnd.nextBoolean()) {
+            run.status = RunStatus.ENDED;
+            run.endedAt = rnd.nextLong();
+            run.endReason = RunLifecycle.ENDED + TEXTS[rnd.nextInt(TEXTS.length)];
+        }
+        run.timed = rnd.nextBoolean();
+        run.lastRecordAt = run.timed ? rnd.nextLong() : 0;
+        run.records = rnd.nextInt(3) == 0 ? 0 : Math.abs(rnd.nextLong() >> 2);
+        run.lastSynthetic = rnd.nextBoolean();
+        for (CompiledRule rule : rs.rules()) {
+            RuleState st = run.rules[rule.index()];
+            if (st.state == AlertState.FIRING && rnd.nextBoolean()) {
+                st.ack = new Ack("c-" + rnd.nextInt(9), "alice", TEXTS[rnd.nextInt(TEXTS.length)], rnd.nextLong());
+            }
+        }
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            run.silences.add(new Silence("s-" + i, new SilenceMatcher(rnd.nextBoolean() ? null : "kl_high",
+                    rnd.nextBoolean() ? Map.of() : Map.of("pack", "anneal-gates", "x", TEXTS[rnd.nextInt(TEXTS.length)])),
+                    rnd.nextLong(), "bob", TEXTS[rnd.nextInt(TEXTS.length)]));
+        }
+        for (int i = rnd.nextInt(300); i > 0; i--) {
+            run.rememberCommand("cmd-" + rnd.nextInt(1000));
+        }
+        for (int i = rnd.nextInt(25); i > 0; i--) {
+            CommandType type = CommandType.values()[rnd.nextInt(CommandType.values().length)];
+            OperatorCommand c = new OperatorCommand("cmd-" + i, type, run.runId, "carol", "because " + i,
+                    rnd.nextLong() >> 4, type == CommandType.ACK ? "kl_high" : null,
+                    type == CommandType.SILENCE ? new SilenceMatcher(null, Map.of("severity", "critical")) : null,
+                    type == CommandType.SILENCE ? 60_000L * (1 + rnd.nextInt(100)) : 0,
+                    type == CommandType.UNSILENCE ? "s-1" : null, rnd.nextBoolean());
+            run.keepAudit(new AuditRecord(c, CommandOutcome.values()[rnd.nextInt(3)], TEXTS[rnd.nextInt(TEXTS.length)],
+                    rnd.nextLong(), rnd.nextInt(1000), rs.digest()));
+        }
     }
 
     private static SourcePosition position(Random rnd) {
@@ -391,7 +483,14 @@ class RunStateCodecTest {
         }
         sb.append(Arrays.toString(run.promotionStreak)).append(Arrays.toString(run.promotionReasons)).append('\n');
         sb.append(run.latched).append(' ').append(run.latchedEvidence).append('\n');
-        sb.append(run.last).append(' ').append(run.lastKey);
+        sb.append(run.last).append(' ').append(run.lastKey).append('\n');
+        sb.append(run.status).append(' ').append(run.endedAt).append(' ').append(run.endReason).append(' ')
+                .append(run.timed).append(' ').append(run.lastRecordAt).append(' ').append(run.records).append(' ')
+                .append(run.lastSynthetic).append('\n');
+        for (CompiledRule rule : rs.rules()) {
+            sb.append(run.rules[rule.index()].ack).append(' ');
+        }
+        sb.append('\n').append(run.silences).append('\n').append(run.commandIds).append('\n').append(run.audit);
         return sb.toString();
     }
 
