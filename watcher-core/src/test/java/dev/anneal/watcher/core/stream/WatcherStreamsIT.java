@@ -5,6 +5,7 @@ import static dev.anneal.watcher.core.stream.Telemetry.spike;
 import static dev.anneal.watcher.core.stream.WatcherTopologyTest.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anneal.watcher.testkit.Await;
 import dev.anneal.watcher.testkit.KafkaBroker;
 import dev.anneal.watcher.testkit.KafkaTopics;
 import dev.anneal.watcher.testkit.TopicReader;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -53,8 +56,19 @@ class WatcherStreamsIT {
         assertThat(admin.describeConfigs(List.of(audit)).all().get().get(audit)
                 .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(Long.toString(
                 TopicSetup.AUDIT_RETENTION.toMillis()));
-        assertThat(admin.describeTopics(List.of("anneal.commands")).allTopicNames().get().get("anneal.commands")
-                .partitions()).as("co-partitioned with the telemetry topic").hasSize(2);
+        // A topic just created may not be in every broker's metadata yet: wait until it is described.
+        int commandPartitions = Await.value(WAIT, "anneal.commands to be described", () -> {
+            try {
+                return Optional.of(admin.describeTopics(List.of("anneal.commands")).allTopicNames().get()
+                        .get("anneal.commands").partitions().size());
+            } catch (ExecutionException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(commandPartitions).as("co-partitioned with the telemetry topic").isEqualTo(2);
 
         Properties props = StreamsConfigs.defaults(StreamsConfigs.DEFAULT_APPLICATION_ID, bootstrap,
                 dir.resolve("state"), 1);
